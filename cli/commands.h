@@ -1,0 +1,18 @@
+#pragma once
+// The `nmt` subcommands. Each takes the arguments after its name and returns the
+// process exit code; errors are thrown (nmt::Error, boost::program_options::error)
+// and turned into messages by main().
+
+#include <string>
+#include <vector>
+
+namespace nmt::cli {
+
+using Args = std::vector<std::string>;
+
+int run_vocab(const Args& args);
+int run_tokenize(const Args& args);
+int run_detokenize(const Args& args);
+int run_bleu(const Args& args);
+
+}  // namespace nmt::cli

@@ -1,0 +1,75 @@
+// `nmt`: the command-line front end. Dispatches to subcommands and turns errors
+// into one-line messages with a non-zero exit status.
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "nmt/core/error.h"
+#include "nmt/core/version.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(const nmt::cli::Args&);
+};
+
+const Subcommand kSubcommands[] = {
+    {"vocab", "train a SentencePiece subword model on text files", nmt::cli::run_vocab},
+    {"tokenize", "split text into subword pieces (stdin to stdout)", nmt::cli::run_tokenize},
+    {"detokenize", "join subword pieces back into text (stdin to stdout)",
+     nmt::cli::run_detokenize},
+    {"bleu", "score a translation with BLEU and chrF (sacreBLEU-exact)", nmt::cli::run_bleu},
+};
+
+void print_usage(std::ostream& out) {
+  out << "nmt " << nmt::kVersion
+      << ": LSTM encoder-decoder neural machine translation on CPU\n\n"
+         "Usage: nmt <command> [options]   (nmt <command> --help for its options)\n\n"
+         "Commands:\n";
+  for (const auto& command : kSubcommands) {
+    out << "  " << command.name << std::string(12 - std::strlen(command.name), ' ')
+        << command.summary << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::cout << "nmt " << nmt::kVersion << "\n";
+    return 0;
+  }
+  spdlog::set_pattern("[%H:%M:%S] %v");
+  for (const auto& command : kSubcommands) {
+    if (name != command.name) continue;
+    const nmt::cli::Args args(argv + 2, argv + argc);
+    try {
+      return command.run(args);
+    } catch (const boost::program_options::error& e) {
+      std::cerr << "nmt " << name << ": " << e.what() << " (see nmt " << name << " --help)\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "nmt " << name << ": error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "nmt: unknown command '" << name << "'\n\n";
+  print_usage(std::cerr);
+  return 2;
+}

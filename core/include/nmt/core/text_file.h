@@ -1,0 +1,68 @@
+#pragma once
+// Reading and writing UTF-8 text line by line: the one place that decides what a
+// line is. Lines end at '\n' only; a trailing '\r' (CRLF files) is dropped.
+
+#include <cstddef>
+#include <fstream>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nmt {
+
+// The path "-" means standard input (for readers) or standard output (for writers).
+inline bool is_std_stream(const std::string& path) { return path.empty() || path == "-"; }
+
+// How a path is shown in messages: "<stdin>" / "<stdout>" for "-".
+std::string display_name(const std::string& path, bool for_output = false);
+
+class LineReader {
+ public:
+  // Throws nmt::Error naming the file when it cannot be opened.
+  explicit LineReader(const std::string& path);
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // Reads the next line (without its terminator); false at end of input.
+  // Throws nmt::Error when the stream fails mid-way (e.g. an I/O error).
+  bool next(std::string& line);
+
+  // 1-based number of the line last returned by next().
+  std::size_t line_number() const { return line_number_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  std::unique_ptr<std::ifstream> file_;
+  std::istream* in_;
+  std::size_t line_number_ = 0;
+};
+
+class LineWriter {
+ public:
+  explicit LineWriter(const std::string& path);
+  void write(std::string_view line);  // appends '\n'
+  void flush();                        // throws nmt::Error on a write failure
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  std::unique_ptr<std::ofstream> file_;
+  std::ostream* out_;
+};
+
+// Byte offset of the first invalid UTF-8 sequence in text, or npos when valid.
+std::size_t find_invalid_utf8(std::string_view text);
+
+// Throws nmt::Error "file:line: invalid UTF-8 at byte N" when text is not UTF-8.
+void require_utf8(std::string_view text, const std::string& file, std::size_t line);
+
+// Replaces every invalid UTF-8 sequence with U+FFFD.
+std::string replace_invalid_utf8(std::string_view text);
+
+// All lines of a file, each checked to be valid UTF-8.
+std::vector<std::string> read_utf8_lines(const std::string& path);
+
+}  // namespace nmt
