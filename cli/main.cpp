@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/program_options/errors.hpp>
+
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
     std::cout << "nmt " << nmt::kVersion << "\n";
     return 0;
   }
+  std::ios::sync_with_stdio(false);
   spdlog::set_pattern("[%H:%M:%S] %v");
   for (const auto& command : kSubcommands) {
     if (name != command.name) continue;

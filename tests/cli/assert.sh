@@ -1,0 +1,28 @@
+# Small assertions for the CLI test scripts (sourced). Each failure is counted
+# and reported; the script exits non-zero at the end if any failed.
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# expect_exit CODE DESCRIPTION -- COMMAND...   (stderr captured in $stderr)
+expect_exit() {
+  local want=$1 what=$2; shift 3
+  local err_file; err_file=$(mktemp)
+  "$@" >/dev/null 2>"$err_file"
+  local got=$?
+  stderr=$(cat "$err_file"); rm -f "$err_file"
+  [ "$got" = "$want" ] || fail "$what: exit $got, expected $want (stderr: $stderr)"
+}
+
+expect_contains() {  # expect_contains DESCRIPTION HAYSTACK NEEDLE
+  case "$2" in *"$3"*) ;; *) fail "$1: '$3' not in: $2" ;; esac
+}
+
+expect_equal() {  # expect_equal DESCRIPTION GOT WANT
+  [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+}
+
+finish() {
+  if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed" >&2; exit 1; fi
+  echo "all checks passed"
+}
