@@ -1,0 +1,57 @@
+#pragma once
+// The container for model files and checkpoints: named binary sections behind a
+// magic string and a format version, closed by an XXH64 checksum of all that
+// precedes it, so a truncated or corrupted file is refused with a clear error
+// instead of loading garbage weights.
+//
+// Layout (little-endian):
+//   "NMTMODEL" | u32 format version | u32 section count
+//   per section: u32 name length | name | u64 size | bytes
+//   u64 XXH64 of everything above (seed 0)
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nmt {
+
+inline constexpr std::uint32_t kModelFormatVersion = 1;
+
+class ModelFileWriter {
+ public:
+  void add(const std::string& name, std::string bytes);
+  // A float tensor: u32 rank, u64 dims, then the f32 values.
+  void add_floats(const std::string& name, const std::vector<std::int64_t>& shape,
+                  const float* values);
+  std::string serialize() const;
+  // Serializes and writes atomically (temp file, fsync, rename).
+  void save(const std::string& path) const;
+
+ private:
+  std::map<std::string, std::string> sections_;
+};
+
+class ModelFileReader {
+ public:
+  // Throws nmt::Error naming the file when it is missing, not a model file, of an
+  // unknown format version, truncated, or fails its checksum.
+  static ModelFileReader load(const std::string& path);
+  static ModelFileReader parse(std::string bytes, const std::string& name);
+
+  bool has(const std::string& section) const { return sections_.count(section) != 0; }
+  // Throws nmt::Error when the section is absent.
+  const std::string& section(const std::string& name) const;
+  // Copies a float tensor into values, checking that its shape is the expected one.
+  void read_floats(const std::string& name, const std::vector<std::int64_t>& shape,
+                   float* values) const;
+  std::vector<std::string> section_names() const;
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  std::map<std::string, std::string> sections_;
+};
+
+}  // namespace nmt

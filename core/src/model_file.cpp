@@ -1,0 +1,156 @@
+#include "nmt/core/model_file.h"
+
+#include <xxhash.h>
+
+#include <cstring>
+
+#include "nmt/core/atomic_file.h"
+#include "nmt/core/error.h"
+
+namespace nmt {
+
+namespace {
+
+constexpr std::string_view kMagic = "NMTMODEL";
+
+template <typename T>
+void append(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+
+// Reads fixed-size fields from a byte string, refusing to run past its end.
+class Cursor {
+ public:
+  Cursor(std::string_view bytes, const std::string& name) : bytes_(bytes), name_(name) {}
+
+  std::string_view take(std::size_t size) {
+    if (size > bytes_.size() - position_)
+      throw Error(name_, "model file is truncated (ends at byte " +
+                             std::to_string(bytes_.size()) + ")");
+    const auto field = bytes_.substr(position_, size);
+    position_ += size;
+    return field;
+  }
+  template <typename T>
+  T take() {
+    T value;
+    std::memcpy(&value, take(sizeof(T)).data(), sizeof(T));
+    return value;
+  }
+  bool at_end() const { return position_ == bytes_.size(); }
+
+ private:
+  std::string_view bytes_;
+  const std::string& name_;
+  std::size_t position_ = 0;
+};
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+std::int64_t element_count(const std::vector<std::int64_t>& shape) {
+  std::int64_t count = 1;
+  for (const auto dim : shape) count *= dim;
+  return count;
+}
+
+}  // namespace
+
+void ModelFileWriter::add(const std::string& name, std::string bytes) {
+  sections_[name] = std::move(bytes);
+}
+
+void ModelFileWriter::add_floats(const std::string& name, const std::vector<std::int64_t>& shape,
+                                 const float* values) {
+  std::string bytes;
+  append(bytes, static_cast<std::uint32_t>(shape.size()));
+  for (const auto dim : shape) append(bytes, static_cast<std::uint64_t>(dim));
+  bytes.append(reinterpret_cast<const char*>(values),
+               static_cast<std::size_t>(element_count(shape)) * sizeof(float));
+  add(name, std::move(bytes));
+}
+
+std::string ModelFileWriter::serialize() const {
+  std::string out(kMagic);
+  append(out, kModelFormatVersion);
+  append(out, static_cast<std::uint32_t>(sections_.size()));
+  for (const auto& [name, bytes] : sections_) {
+    append(out, static_cast<std::uint32_t>(name.size()));
+    out += name;
+    append(out, static_cast<std::uint64_t>(bytes.size()));
+    out += bytes;
+  }
+  append(out, static_cast<std::uint64_t>(XXH64(out.data(), out.size(), 0)));
+  return out;
+}
+
+void ModelFileWriter::save(const std::string& path) const {
+  write_file_atomically(path, serialize());
+}
+
+ModelFileReader ModelFileReader::load(const std::string& path) {
+  return parse(read_file(path), path);
+}
+
+ModelFileReader ModelFileReader::parse(std::string bytes, const std::string& name) {
+  if (bytes.size() < kMagic.size() || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
+    throw Error(name, "not an nmt model file (wrong magic bytes)");
+  if (bytes.size() < kMagic.size() + 8 + sizeof(std::uint64_t))
+    throw Error(name, "model file is truncated (" + std::to_string(bytes.size()) + " bytes)");
+  const std::size_t body_size = bytes.size() - sizeof(std::uint64_t);
+  std::uint64_t stored_checksum;
+  std::memcpy(&stored_checksum, bytes.data() + body_size, sizeof(stored_checksum));
+
+  Cursor cursor(std::string_view(bytes).substr(0, body_size), name);
+  cursor.take(kMagic.size());
+  const auto version = cursor.take<std::uint32_t>();
+  if (version != kModelFormatVersion)
+    throw Error(name, "model format version " + std::to_string(version) +
+                          " is not supported (this nmt reads version " +
+                          std::to_string(kModelFormatVersion) + ")");
+  // Check the whole file before trusting any size field in it.
+  if (XXH64(bytes.data(), body_size, 0) != stored_checksum)
+    throw Error(name, "checksum mismatch: the model file is corrupt or truncated");
+
+  ModelFileReader reader;
+  reader.name_ = name;
+  const auto count = cursor.take<std::uint32_t>();
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const auto name_size = cursor.take<std::uint32_t>();
+    std::string section_name(cursor.take(name_size));
+    const auto size = cursor.take<std::uint64_t>();
+    reader.sections_[section_name] = std::string(cursor.take(size));
+  }
+  if (!cursor.at_end()) throw Error(name, "model file has trailing bytes after its sections");
+  return reader;
+}
+
+const std::string& ModelFileReader::section(const std::string& name) const {
+  const auto found = sections_.find(name);
+  if (found == sections_.end()) throw Error(name_, "model file has no section '" + name + "'");
+  return found->second;
+}
+
+void ModelFileReader::read_floats(const std::string& name, const std::vector<std::int64_t>& shape,
+                                  float* values) const {
+  Cursor cursor(section(name), name_);
+  std::vector<std::int64_t> stored(cursor.take<std::uint32_t>());
+  for (auto& dim : stored) dim = static_cast<std::int64_t>(cursor.take<std::uint64_t>());
+  if (stored != shape)
+    throw Error(name_, "tensor '" + name + "' has shape " + shape_text(stored) + ", expected " +
+                           shape_text(shape));
+  const auto data = cursor.take(static_cast<std::size_t>(element_count(shape)) * sizeof(float));
+  if (!cursor.at_end()) throw Error(name_, "tensor '" + name + "' has trailing bytes");
+  std::memcpy(values, data.data(), data.size());
+}
+
+std::vector<std::string> ModelFileReader::section_names() const {
+  std::vector<std::string> names;
+  for (const auto& entry : sections_) names.push_back(entry.first);
+  return names;
+}
+
+}  // namespace nmt
