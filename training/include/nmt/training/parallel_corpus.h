@@ -1,0 +1,43 @@
+#pragma once
+// A parallel corpus in memory as subword ids: line-aligned source and target
+// files, encoded with their SentencePiece models and filtered by length.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "nmt/tokenization/subword_model.h"
+
+namespace nmt {
+
+struct SentencePair {
+  std::vector<int> source;  // subword ids, no <s> or </s>
+  std::vector<int> target;
+};
+
+struct CorpusFilter {
+  int max_source_length = 100;  // in subwords; longer pairs are dropped
+  int max_target_length = 100;
+};
+
+struct CorpusStats {
+  std::size_t lines = 0;
+  std::size_t kept = 0;
+  std::size_t dropped_empty = 0;     // either side empty
+  std::size_t dropped_too_long = 0;  // either side over its maximum
+  std::size_t source_tokens = 0;     // over the kept pairs
+  std::size_t target_tokens = 0;
+};
+
+struct ParallelCorpus {
+  std::vector<SentencePair> pairs;
+  CorpusStats stats;
+};
+
+// Reads both files in step. Throws nmt::Error when their line counts differ
+// (naming both files and both counts) or a line is not UTF-8 (file:line).
+ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::string& target_path,
+                                    const SubwordModel& source_model,
+                                    const SubwordModel& target_model, const CorpusFilter& filter);
+
+}  // namespace nmt
