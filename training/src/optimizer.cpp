@@ -1,0 +1,95 @@
+#include "nmt/training/optimizer.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "nmt/core/error.h"
+
+namespace nmt {
+
+double gradient_norm(const std::vector<Parameter>& parameters) {
+  double sum = 0;
+  for (const auto& p : parameters)
+    for (std::size_t i = 0; i < p.size; ++i) sum += static_cast<double>(p.gradient[i]) * p.gradient[i];
+  return std::sqrt(sum);
+}
+
+double clip_gradient_norm(const std::vector<Parameter>& parameters, double max_norm) {
+  const double norm = gradient_norm(parameters);
+  if (max_norm > 0 && norm > max_norm) {
+    const float scale = static_cast<float>(max_norm / norm);
+    for (const auto& p : parameters)
+      for (std::size_t i = 0; i < p.size; ++i) p.gradient[i] *= scale;
+  }
+  return norm;
+}
+
+void zero_gradients(const std::vector<Parameter>& parameters) {
+  for (const auto& p : parameters) std::memset(p.gradient, 0, p.size * sizeof(float));
+}
+
+Optimizer::Optimizer(const OptimizerOptions& options, std::vector<Parameter> parameters)
+    : options_(options), parameters_(std::move(parameters)) {
+  if (options_.method != "adam" && options_.method != "sgd")
+    throw Error("unknown optimizer '" + options_.method + "' (use adam or sgd)");
+  if (options_.method == "adam") {
+    for (const auto& p : parameters_) {
+      first_moment_.emplace_back(p.size, 0.0f);
+      second_moment_.emplace_back(p.size, 0.0f);
+    }
+  }
+}
+
+void Optimizer::step(double learning_rate) {
+  ++steps_;
+  if (options_.method == "sgd") {
+    const float rate = static_cast<float>(learning_rate);
+    for (const auto& p : parameters_)
+      for (std::size_t i = 0; i < p.size; ++i) p.value[i] -= rate * p.gradient[i];
+    return;
+  }
+  const float beta1 = static_cast<float>(options_.beta1);
+  const float beta2 = static_cast<float>(options_.beta2);
+  const float epsilon = static_cast<float>(options_.epsilon);
+  // Bias correction folded into the step size, as in Kingma & Ba (2015), Sec. 2.
+  const double correction1 = 1.0 - std::pow(options_.beta1, static_cast<double>(steps_));
+  const double correction2 = 1.0 - std::pow(options_.beta2, static_cast<double>(steps_));
+  const float step_size = static_cast<float>(learning_rate * std::sqrt(correction2) / correction1);
+  const float epsilon_hat = static_cast<float>(epsilon * std::sqrt(correction2));
+  for (std::size_t k = 0; k < parameters_.size(); ++k) {
+    const auto& p = parameters_[k];
+    float* m = first_moment_[k].data();
+    float* v = second_moment_[k].data();
+#pragma omp parallel for simd if (p.size > 65536)
+    for (std::size_t i = 0; i < p.size; ++i) {
+      const float g = p.gradient[i];
+      m[i] = beta1 * m[i] + (1.0f - beta1) * g;
+      v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
+      p.value[i] -= step_size * m[i] / (std::sqrt(v[i]) + epsilon_hat);
+    }
+  }
+}
+
+void Optimizer::save(ModelFileWriter& file) const {
+  file.add("optimizer/method", options_.method);
+  file.add("optimizer/steps", std::to_string(steps_));
+  for (std::size_t k = 0; k < first_moment_.size(); ++k) {
+    const auto size = static_cast<std::int64_t>(parameters_[k].size);
+    file.add_floats("optimizer/m/" + parameters_[k].name, {size}, first_moment_[k].data());
+    file.add_floats("optimizer/v/" + parameters_[k].name, {size}, second_moment_[k].data());
+  }
+}
+
+void Optimizer::load(const ModelFileReader& file) {
+  if (file.section("optimizer/method") != options_.method)
+    throw Error(file.name(), "checkpoint was trained with optimizer '" +
+                                 file.section("optimizer/method") + "', not '" + options_.method + "'");
+  steps_ = std::stoll(file.section("optimizer/steps"));
+  for (std::size_t k = 0; k < first_moment_.size(); ++k) {
+    const auto size = static_cast<std::int64_t>(parameters_[k].size);
+    file.read_floats("optimizer/m/" + parameters_[k].name, {size}, first_moment_[k].data());
+    file.read_floats("optimizer/v/" + parameters_[k].name, {size}, second_moment_[k].data());
+  }
+}
+
+}  // namespace nmt
