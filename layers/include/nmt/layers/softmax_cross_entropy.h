@@ -1,0 +1,29 @@
+#pragma once
+// Softmax cross-entropy over the target vocabulary, forward and backward in one
+// pass (the probabilities are needed for both), with label smoothing and
+// padding positions ignored.
+//
+// Label smoothing as in Szegedy et al. (2016) and fairseq: the target gets
+// probability 1 - eps, every other word eps / (V - 1).
+
+#include <cstddef>
+
+namespace nmt {
+
+struct CrossEntropySums {
+  double loss = 0;  // smoothed loss, summed over non-ignored rows
+  double nll = 0;   // negative log-likelihood of the targets (for perplexity)
+  std::size_t tokens = 0;
+};
+
+// logits: [rows, vocab]; targets: [rows]. Rows whose target is ignore_id add
+// nothing and get a zero gradient. If gradient is not null it receives
+// d(loss)/d(logits) * gradient_scale; it may alias logits.
+CrossEntropySums softmax_cross_entropy(const float* logits, const int* targets, int rows, int vocab,
+                                       float label_smoothing, int ignore_id, float gradient_scale,
+                                       float* gradient);
+
+// In place: each row of [rows, vocab] becomes its log-softmax.
+void log_softmax(float* values, int rows, int vocab);
+
+}  // namespace nmt
