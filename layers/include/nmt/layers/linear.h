@@ -1,0 +1,51 @@
+#pragma once
+// A fully connected layer y = x W^T + b on oneDNN matmul, forward and backward
+// side by side. W is stored [out, in] row-major, so an embedding table
+// [vocab, dim] can serve directly as the output projection (tied weights).
+// Primitives are created once per row count and reused.
+
+#include <dnnl.hpp>
+
+#include <map>
+#include <vector>
+
+namespace nmt {
+
+class Linear {
+ public:
+  Linear(dnnl::engine engine, dnnl::stream stream, int in, int out, bool with_bias = true);
+
+  // x: [rows, in] -> y: [rows, out]
+  void forward(const float* x, int rows, float* y);
+  // Given x from the forward pass and dy: [rows, out], writes dx (if not null)
+  // and ADDS into the weight and bias gradients.
+  void backward(const float* x, const float* dy, int rows, float* dx);
+
+  // Use another tensor of shape [out, in] as W (and its gradient): tying.
+  void share_weights(float* weights, float* gradient);
+
+  int in() const { return in_; }
+  int out() const { return out_; }
+  float* weights() { return weights_; }
+  float* weight_gradient() { return weight_gradient_; }
+  std::vector<float>& bias() { return bias_; }
+  std::vector<float>& bias_gradient() { return bias_gradient_; }
+
+ private:
+  struct Primitives {
+    dnnl::matmul forward, backward_data, backward_weights;
+  };
+  Primitives& primitives_for(int rows);
+
+  dnnl::engine engine_;
+  dnnl::stream stream_;
+  int in_, out_;
+  bool with_bias_;
+  std::vector<float> own_weights_, own_weight_gradient_;
+  float* weights_;
+  float* weight_gradient_;
+  std::vector<float> bias_, bias_gradient_;
+  std::map<int, Primitives> cache_;
+};
+
+}  // namespace nmt

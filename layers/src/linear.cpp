@@ -1,0 +1,101 @@
+#include "nmt/layers/linear.h"
+
+namespace nmt {
+
+namespace {
+
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+dnnl::memory::desc matrix(int rows, int cols, tag layout) {
+  return dnnl::memory::desc({rows, cols}, dt::f32, layout);
+}
+
+dnnl::memory wrap(const dnnl::memory::desc& desc, const dnnl::engine& engine, const float* data) {
+  return dnnl::memory(desc, engine, const_cast<float*>(data));
+}
+
+}  // namespace
+
+Linear::Linear(dnnl::engine engine, dnnl::stream stream, int in, int out, bool with_bias)
+    : engine_(std::move(engine)),
+      stream_(std::move(stream)),
+      in_(in),
+      out_(out),
+      with_bias_(with_bias),
+      own_weights_(static_cast<std::size_t>(in) * out, 0.0f),
+      own_weight_gradient_(own_weights_.size(), 0.0f),
+      weights_(own_weights_.data()),
+      weight_gradient_(own_weight_gradient_.data()),
+      bias_(with_bias ? out : 0, 0.0f),
+      bias_gradient_(bias_.size(), 0.0f) {}
+
+void Linear::share_weights(float* weights, float* gradient) {
+  weights_ = weights;
+  weight_gradient_ = gradient;
+  own_weights_.clear();
+  own_weights_.shrink_to_fit();
+  own_weight_gradient_.clear();
+  own_weight_gradient_.shrink_to_fit();
+}
+
+Linear::Primitives& Linear::primitives_for(int rows) {
+  auto found = cache_.find(rows);
+  if (found != cache_.end()) return found->second;
+  // W is [out, in] row-major: read as [in, out] it is the transposed layout "ba".
+  const auto forward_desc =
+      with_bias_ ? dnnl::matmul::desc(matrix(rows, in_, tag::ab), matrix(in_, out_, tag::ba),
+                                      matrix(1, out_, tag::ab), matrix(rows, out_, tag::ab))
+                 : dnnl::matmul::desc(matrix(rows, in_, tag::ab), matrix(in_, out_, tag::ba),
+                                      matrix(rows, out_, tag::ab));
+  // dx = dy W: [rows, out] x [out, in]
+  const dnnl::matmul::desc data_desc(matrix(rows, out_, tag::ab), matrix(out_, in_, tag::ab),
+                                     matrix(rows, in_, tag::ab));
+  // dW += dy^T x: [out, rows] x [rows, in], accumulated by a sum post-op.
+  const dnnl::matmul::desc weights_desc(matrix(out_, rows, tag::ba), matrix(rows, in_, tag::ab),
+                                        matrix(out_, in_, tag::ab));
+  dnnl::post_ops accumulate;
+  accumulate.append_sum(1.0f);
+  dnnl::primitive_attr accumulate_attr;
+  accumulate_attr.set_post_ops(accumulate);
+  Primitives primitives{
+      dnnl::matmul(dnnl::matmul::primitive_desc(forward_desc, engine_)),
+      dnnl::matmul(dnnl::matmul::primitive_desc(data_desc, engine_)),
+      dnnl::matmul(dnnl::matmul::primitive_desc(weights_desc, accumulate_attr, engine_))};
+  return cache_.emplace(rows, std::move(primitives)).first->second;
+}
+
+void Linear::forward(const float* x, int rows, float* y) {
+  auto& p = primitives_for(rows);
+  std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, wrap(matrix(rows, in_, tag::ab), engine_, x)},
+      {DNNL_ARG_WEIGHTS, wrap(matrix(in_, out_, tag::ba), engine_, weights_)},
+      {DNNL_ARG_DST, wrap(matrix(rows, out_, tag::ab), engine_, y)}};
+  if (with_bias_) args[DNNL_ARG_BIAS] = wrap(matrix(1, out_, tag::ab), engine_, bias_.data());
+  p.forward.execute(stream_, args);
+  stream_.wait();
+}
+
+void Linear::backward(const float* x, const float* dy, int rows, float* dx) {
+  auto& p = primitives_for(rows);
+  if (dx) {
+    p.backward_data.execute(stream_, {{DNNL_ARG_SRC, wrap(matrix(rows, out_, tag::ab), engine_, dy)},
+                                      {DNNL_ARG_WEIGHTS, wrap(matrix(out_, in_, tag::ab), engine_, weights_)},
+                                      {DNNL_ARG_DST, wrap(matrix(rows, in_, tag::ab), engine_, dx)}});
+  }
+  p.backward_weights.execute(
+      stream_, {{DNNL_ARG_SRC, wrap(matrix(out_, rows, tag::ba), engine_, dy)},
+                {DNNL_ARG_WEIGHTS, wrap(matrix(rows, in_, tag::ab), engine_, x)},
+                {DNNL_ARG_DST, wrap(matrix(out_, in_, tag::ab), engine_, weight_gradient_)}});
+  stream_.wait();
+  if (with_bias_) {
+    float* db = bias_gradient_.data();
+    for (int r = 0; r < rows; ++r) {
+      const float* row = dy + static_cast<std::size_t>(r) * out_;
+#pragma omp simd
+      for (int j = 0; j < out_; ++j) db[j] += row[j];
+    }
+  }
+}
+
+}  // namespace nmt
