@@ -138,6 +138,22 @@ BOOK_END = re.compile(r'<div\b[^>]*\beID="[^"]*"[^>]*\btype="book"[^>]*/>')
 # Both modules sometimes write word elements back to back ("God</w><w>created",
 # "enviada</transChange><w>por"); a word boundary is meant there.
 WORD_JOIN = re.compile(r"(</(?:w|transChange)>)(?=<(?:w|transChange)\b)")
+# ...except that Reina-Valera marks an enclitic pronoun the translators added
+# to a verb as a separate element: "oyéndo</w><transChange>lo" is "oyéndolo".
+# Verbs are told by their endings (infinitive, imperative, gerund) or an
+# accent; capitalised words are left alone since they are mostly names.
+ENCLITIC = re.compile(r"(\w+)</w><transChange\b[^>]*>"
+                      r"(lo|la|los|las|le|les|me|te|se|nos|os)</transChange>")
+
+
+def join_enclitic(m):
+    verb, pronoun = m.groups()
+    if verb[0].islower() and (verb.endswith(("r", "d", "ndo"))
+                              or any(c in "áéíóú" for c in verb)):
+        return verb + pronoun
+    return m.group(0)
+
+
 # Poetry lines, paragraphs and milestones separate words too.
 BREAK_TAG = re.compile(r"</?(?:l|lg|lb|p|div|milestone|chapter|verse|item|list)\b[^>]*>")
 TAG = re.compile(r"<[^>]*>")
@@ -147,6 +163,7 @@ def plain(osis):
     """Verse text from OSIS markup: no tags or notes, one line, single spaces."""
     osis = BOOK_END.split(osis, 1)[0]
     osis = NOT_TEXT.sub(" ", osis)
+    osis = ENCLITIC.sub(join_enclitic, osis)
     osis = WORD_JOIN.sub(r"\1 ", osis)
     osis = BREAK_TAG.sub(" ", osis)
     text = html.unescape(TAG.sub("", osis)).replace("\u00b6", " ")
@@ -184,7 +201,7 @@ def build_bible(args):
     src_module, src_lang = SRC_MODULE
     tgt_module, tgt_lang = TGT_MODULE
     params = (f"bible {src_module} {tgt_module} valid={','.join(VALID_BOOKS)} "
-              f"test={','.join(TEST_BOOKS)} format=2")
+              f"test={','.join(TEST_BOOKS)} format=3")
     if not args.force and up_to_date(args.out, params,
                                      output_names(src_lang, tgt_lang)):
         print(f"{args.out} is up to date (use --force to rebuild)")
