@@ -11,8 +11,8 @@ dnnl::memory::desc plain_desc(const dnnl::memory::dims& dims, dnnl::memory::form
 dnnl::memory as_memory(Tensor& tensor, const dnnl::memory::desc& desc, const dnnl::engine& engine) {
   const auto bytes = static_cast<int64_t>(desc.get_size());
   if (bytes != tensor.size() * static_cast<int64_t>(sizeof(float))) {
-    throw Error("tensor of shape " + to_string(tensor.shape()) + " does not match a oneDNN memory of " +
-                std::to_string(bytes) + " bytes");
+    throw Error("tensor of shape " + to_string(tensor.shape()) +
+                " does not match a oneDNN memory of " + std::to_string(bytes) + " bytes");
   }
   return dnnl::memory(desc, engine, tensor.data());
 }

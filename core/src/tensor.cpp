@@ -48,9 +48,7 @@ Tensor::Tensor(Shape shape) {
   zero();
 }
 
-Tensor::Tensor(const Tensor& other) : Tensor() {
-  *this = other;
-}
+Tensor::Tensor(const Tensor& other) : Tensor() { *this = other; }
 
 Tensor& Tensor::operator=(const Tensor& other) {
   if (this == &other) return *this;

@@ -68,7 +68,7 @@ void LstmLayer::zero_grad() {
 }
 
 LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
-                                                  bool training) const {
+                                                   bool training) const {
   const int64_t C = input_size_, H = hidden_size_;
   const memory::desc src_layer = plain_desc({steps, batch, C}, tag::tnc);
   const memory::desc dst_layer = plain_desc({steps, batch, H}, tag::tnc);
@@ -82,7 +82,8 @@ LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
   const auto direction = dnnl::rnn_direction::unidirectional_left2right;
 
   Primitives p;
-  const auto prop = training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
+  const auto prop =
+      training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   dnnl::lstm_forward::desc forward_desc(prop, direction, src_layer, state, state, weights_layer_any,
                                         weights_iter_any, bias, dst_layer, state, state);
   p.forward_pd = dnnl::lstm_forward::primitive_desc(forward_desc, context_->engine());
@@ -169,7 +170,8 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
   };
   if (training) {
     const memory::desc workspace = pd.workspace_desc();
-    const auto floats = static_cast<int64_t>((workspace.get_size() + sizeof(float) - 1) / sizeof(float));
+    const auto floats =
+        static_cast<int64_t>((workspace.get_size() + sizeof(float) - 1) / sizeof(float));
     if (workspace_.size() < floats) workspace_.resize({floats});
     args.emplace(DNNL_ARG_WORKSPACE, memory(workspace, engine, workspace_.data()));
   }
@@ -181,7 +183,8 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
 void LstmLayer::backward(const Tensor& x, LstmState initial, const Tensor& grad_output,
                          LstmState grad_final) {
   if (!last_training_) {
-    throw Error("LstmLayer::backward: no forward(training = true) since the last inference forward");
+    throw Error(
+        "LstmLayer::backward: no forward(training = true) since the last inference forward");
   }
   const int64_t steps = output_.dim(0), batch = output_.dim(1), H = hidden_size_;
   if (x.shape() != Shape{steps, batch, input_size_}) {

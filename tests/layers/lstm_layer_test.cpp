@@ -1,11 +1,12 @@
 // LstmLayer (oneDNN, f32) against the double-precision reference LSTM and
 // against central finite differences of a scalar loss through the reference.
 
+#include "nmt/layers/lstm_layer.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/error.h"
-#include "nmt/layers/lstm_layer.h"
 #include "test_util.h"
 
 using namespace nmt;
@@ -14,25 +15,6 @@ using nmt::layers::LstmLayer;
 using nmt::layers::LstmState;
 
 namespace {
-
-// Tolerances, as worst |a - b| / max(1, |b|) (see worst_error):
-// - f32 against the double reference. Every value is a short sum (C + H + 1
-//   <= 13 terms) of products of O(1) numbers pushed through sigmoid/tanh,
-//   which oneDNN computes with polynomial approximations good to a few ulps;
-//   five recurrent steps compound that. Observed worst: 1.3e-7 (states) and
-//   2.8e-7 (gradients, which also sum over T * N = 15 terms) with oneDNN
-//   dispatching to avx512_core_bf16, avx2 and sse41 (ONEDNN_MAX_CPU_ISA).
-//   The tolerances leave ~8x above that (16-32 f32 ulps of O(1) values),
-//   while a wrong gate, layout or missing term shows up as 1e-2 or more.
-constexpr double kStateTolerance = 1e-6;
-constexpr double kGradTolerance = 2e-6;
-// - reference (double) against finite differences with step 1e-5: truncation
-//   error ~ step^2 * |f'''| ~ 1e-10, rounding ~ 1e-16 * |loss| / step ~ 1e-10
-//   (observed 1.2e-10).
-constexpr double kFiniteDifferenceStep = 1e-5;
-constexpr double kReferenceVsFiniteDifference = 1e-8;
-// - f32 gradients against finite differences: the f32 error dominates.
-constexpr double kGradVsFiniteDifference = kGradTolerance;
 
 // One LSTM problem: inputs, initial state, and the weights R of the loss
 // sum(y * R_y) + sum(h_T * R_h) + sum(c_T * R_c), whose gradient with respect
@@ -57,11 +39,7 @@ Problem random_problem(const LstmLayer& layer, int64_t steps, int64_t batch, Rng
 
 LstmLayer random_layer(DnnContext& context, int64_t input_size, int64_t hidden_size, Rng& rng) {
   LstmLayer layer(context, input_size, hidden_size);
-  // Wider than the default initialization so that gates reach their nonlinear range.
-  fill_uniform(layer.weights_layer(), rng, 0.8f);
-  fill_uniform(layer.weights_iter(), rng, 0.8f);
-  fill_uniform(layer.bias(), rng, 0.8f);
-  layer.weights_changed();
+  randomize(layer, rng);
   return layer;
 }
 
@@ -75,26 +53,11 @@ ReferenceTrace reference_run(const ReferenceLstm& lstm, const Problem& p, bool w
                            with_initial_state ? to_values(p.initial_c) : Values{});
 }
 
-ReferenceGrads reference_grads(const ReferenceLstm& lstm, const Problem& p, bool with_initial_state) {
+ReferenceGrads reference_grads(const ReferenceLstm& lstm, const Problem& p,
+                               bool with_initial_state) {
   const ReferenceTrace trace = reference_run(lstm, p, with_initial_state);
   return reference_backward(lstm, trace, to_values(p.loss_y), to_values(p.loss_h),
                             to_values(p.loss_c));
-}
-
-void check_forward(const LstmLayer& layer, const ReferenceTrace& expected, const std::string& what) {
-  check_close(layer.output(), expected.output(), kStateTolerance, what + " y");
-  check_close(layer.final_h(), expected.final_h(), kStateTolerance, what + " h_T");
-  check_close(layer.final_c(), expected.final_c(), kStateTolerance, what + " c_T");
-}
-
-void check_grads(const LstmLayer& layer, const ReferenceGrads& expected, double tolerance,
-                 const std::string& what) {
-  check_close(layer.grad_weights_layer(), expected.weights_layer, tolerance, what + " dW_layer");
-  check_close(layer.grad_weights_iter(), expected.weights_iter, tolerance, what + " dW_iter");
-  check_close(layer.grad_bias(), expected.bias, tolerance, what + " db");
-  check_close(layer.grad_input(), expected.x, tolerance, what + " dx");
-  check_close(layer.grad_initial_h(), expected.initial_h, tolerance, what + " dh0");
-  check_close(layer.grad_initial_c(), expected.initial_c, tolerance, what + " dc0");
 }
 
 // forward(training) + zero_grad + backward on the layer, compared with the reference.
@@ -124,16 +87,6 @@ ReferenceGrads finite_difference_grads(ReferenceLstm lstm, const Problem& p) {
   grads.initial_h = finite_difference(loss, h0, kFiniteDifferenceStep);
   grads.initial_c = finite_difference(loss, c0, kFiniteDifferenceStep);
   return grads;
-}
-
-void check_reference_grads(const ReferenceGrads& actual, const ReferenceGrads& expected,
-                           double tolerance, const std::string& what) {
-  check_close(actual.weights_layer, expected.weights_layer, tolerance, what + " dW_layer");
-  check_close(actual.weights_iter, expected.weights_iter, tolerance, what + " dW_iter");
-  check_close(actual.bias, expected.bias, tolerance, what + " db");
-  check_close(actual.x, expected.x, tolerance, what + " dx");
-  check_close(actual.initial_h, expected.initial_h, tolerance, what + " dh0");
-  check_close(actual.initial_c, expected.initial_c, tolerance, what + " dc0");
 }
 
 struct Fixture {
@@ -263,8 +216,8 @@ BOOST_AUTO_TEST_CASE(step_by_step_equals_whole_sequence) {
   Tensor step({1, p.batch, layer.input_size()});
   for (int64_t t = 0; t < p.steps; ++t) {
     std::copy(p.x.data() + t * step_size, p.x.data() + (t + 1) * step_size, step.data());
-    const LstmState previous = t == 0 ? initial_of(p, true)
-                                      : LstmState{&layer.final_h(), &layer.final_c()};
+    const LstmState previous =
+        t == 0 ? initial_of(p, true) : LstmState{&layer.final_h(), &layer.final_c()};
     layer.forward(step, previous, false);
   }
   check_close(layer.final_h(), whole_h, kStateTolerance, "h after steps");

@@ -62,7 +62,8 @@ ReferenceTrace reference_forward(const ReferenceLstm& lstm, const Values& x, int
       double* h = &trace.h[((t + 1) * N + n) * H];
       double* c = &trace.c[((t + 1) * N + n) * H];
       for (int64_t j = 0; j < H; ++j) {
-        c[j] = gates[kForget * H + j] * c_prev[j] + gates[kInput * H + j] * gates[kCandidate * H + j];
+        c[j] =
+            gates[kForget * H + j] * c_prev[j] + gates[kInput * H + j] * gates[kCandidate * H + j];
         h[j] = gates[kOutput * H + j] * std::tanh(c[j]);
       }
     }
@@ -124,6 +125,42 @@ ReferenceGrads reference_backward(const ReferenceLstm& lstm, const ReferenceTrac
   }
   grads.initial_h = dh;
   grads.initial_c = dc;
+  return grads;
+}
+
+std::vector<ReferenceTrace> reference_stack_forward(const ReferenceStack& stack, const Values& x,
+                                                    int64_t steps, int64_t batch,
+                                                    const std::vector<Values>& initial_h,
+                                                    const std::vector<Values>& initial_c) {
+  std::vector<ReferenceTrace> traces;
+  Values input = x;
+  for (std::size_t l = 0; l < stack.layers.size(); ++l) {
+    traces.push_back(
+        reference_forward(stack.layers[l], input, steps, batch, initial_h[l], initial_c[l]));
+    input = traces.back().output();
+    if (!stack.masks.empty() && l + 1 < stack.layers.size()) {
+      for (std::size_t i = 0; i < input.size(); ++i) input[i] *= stack.masks[l][i];
+    }
+  }
+  return traces;
+}
+
+std::vector<ReferenceGrads> reference_stack_backward(const ReferenceStack& stack,
+                                                     const std::vector<ReferenceTrace>& traces,
+                                                     const Values& grad_output,
+                                                     const std::vector<Values>& grad_final_h,
+                                                     const std::vector<Values>& grad_final_c) {
+  std::vector<ReferenceGrads> grads(stack.layers.size());
+  Values grad = grad_output;
+  for (std::size_t l = stack.layers.size(); l-- > 0;) {
+    grads[l] =
+        reference_backward(stack.layers[l], traces[l], grad, grad_final_h[l], grad_final_c[l]);
+    if (l == 0) break;
+    grad = grads[l].x;
+    if (!stack.masks.empty()) {
+      for (std::size_t i = 0; i < grad.size(); ++i) grad[i] *= stack.masks[l - 1][i];
+    }
+  }
   return grads;
 }
 

@@ -44,4 +44,25 @@ ReferenceGrads reference_backward(const ReferenceLstm& lstm, const ReferenceTrac
                                   const Values& grad_output, const Values& grad_final_h,
                                   const Values& grad_final_c);
 
+// Layers in sequence; layer l > 0 reads layer l-1's output times masks[l-1]
+// (inverted dropout; no masks: no dropout).
+struct ReferenceStack {
+  std::vector<ReferenceLstm> layers;
+  std::vector<Values> masks;
+};
+
+// Per layer; empty initial states stand for zeros.
+std::vector<ReferenceTrace> reference_stack_forward(const ReferenceStack& stack, const Values& x,
+                                                    int64_t steps, int64_t batch,
+                                                    const std::vector<Values>& initial_h,
+                                                    const std::vector<Values>& initial_c);
+
+// Per layer: grads[l].x is the gradient of layer l's input (for l = 0, the
+// stack's input). grad_final_h / grad_final_c: one per layer.
+std::vector<ReferenceGrads> reference_stack_backward(const ReferenceStack& stack,
+                                                     const std::vector<ReferenceTrace>& traces,
+                                                     const Values& grad_output,
+                                                     const std::vector<Values>& grad_final_h,
+                                                     const std::vector<Values>& grad_final_c);
+
 }  // namespace nmt::testing

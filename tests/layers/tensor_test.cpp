@@ -1,11 +1,11 @@
-#include <cstdint>
+#include "nmt/core/tensor.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/dnn_memory.h"
 #include "nmt/core/error.h"
-#include "nmt/core/tensor.h"
 
 using namespace nmt;
 

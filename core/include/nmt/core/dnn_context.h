@@ -3,9 +3,8 @@
 // and the thread count it runs with. Pass it by reference to what builds
 // primitives; it is cheap to keep and must outlive them.
 
-#include <string>
-
 #include <dnnl.hpp>
+#include <string>
 
 namespace nmt {
 

@@ -5,9 +5,8 @@
 // master changed: one reorder per weight update and layout, none per call.
 
 #include <cstdint>
-#include <vector>
-
 #include <dnnl.hpp>
+#include <vector>
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/tensor.h"
