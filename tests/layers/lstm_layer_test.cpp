@@ -204,6 +204,19 @@ BOOST_AUTO_TEST_CASE(shapes_in_sequence_reuse_the_cache) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(evicted_shapes_still_serve_backward_and_come_back) {
+  LstmLayer layer = random_layer(context, 4, 6, rng);
+  const Problem p = random_problem(layer, 5, 3, rng);
+  const ReferenceLstm lstm = reference_of(layer);
+  layer.forward(p.x, initial_of(p, true), true);
+  // More shapes than the cache holds: (5, 3, training) is evicted meanwhile.
+  for (int64_t steps = 1; steps <= 70; ++steps) layer.forward_impl_name(steps, 2, true);
+  layer.zero_grad();
+  layer.backward(p.x, initial_of(p, true), p.loss_y, {&p.loss_h, &p.loss_c});
+  check_grads(layer, reference_grads(lstm, p, true), kGradTolerance, "after eviction");
+  check_training_step(layer, p, true, "shape created again");
+}
+
 BOOST_AUTO_TEST_CASE(step_by_step_equals_whole_sequence) {
   // How a decoder runs at translation time: one step at a time, feeding the
   // layer's own final state back in.

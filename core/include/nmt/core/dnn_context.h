@@ -20,8 +20,9 @@ class DnnContext {
   // asynchronous runtimes; waiting keeps callers correct in both.
   void wait() { stream_.wait(); }
 
-  // oneDNN threads through OpenMP: this sets the OpenMP thread count of the
-  // whole process (0 or less: leave OpenMP's default).
+  // oneDNN threads through OpenMP: this sets the OpenMP thread count (0 or
+  // less: leave OpenMP's default, OMP_NUM_THREADS or all cores). OpenMP keeps
+  // it per thread: call it from the thread that runs the primitives.
   static void set_num_threads(int threads);
   static int num_threads();
   // The instruction set oneDNN dispatches to on this CPU, e.g. "avx512_core_bf16".

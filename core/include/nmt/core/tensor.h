@@ -18,6 +18,7 @@ int64_t element_count(const Shape& shape);
 
 class Tensor {
  public:
+  // No elements and no shape; Tensor({}) is a scalar.
   Tensor() = default;
   // Zero-filled.
   explicit Tensor(Shape shape);
