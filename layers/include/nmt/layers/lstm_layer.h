@@ -61,6 +61,8 @@ class LstmLayer {
   void zero_grad();
 
   // x [T, N, C] -> output() [T, N, H], final_h() and final_c() [N, H].
+  // The initial state may be this layer's own final_h()/final_c() (decoding
+  // one step at a time).
   void forward(const Tensor& x, LstmState initial, bool training);
   const Tensor& output() const { return output_; }
   const Tensor& final_h() const { return final_h_; }
