@@ -5,7 +5,7 @@
 
 #include "nmt/core/error.h"
 
-namespace nmt {
+namespace nmt::layers {
 
 Embedding::Embedding(int vocab, int dim)
     : vocab_(vocab),
@@ -32,4 +32,4 @@ void Embedding::backward(const int* ids, int count, const float* output_gradient
   }
 }
 
-}  // namespace nmt
+}  // namespace nmt::layers

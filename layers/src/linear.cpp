@@ -1,6 +1,6 @@
 #include "nmt/layers/linear.h"
 
-namespace nmt {
+namespace nmt::layers {
 
 namespace {
 
@@ -17,9 +17,8 @@ dnnl::memory wrap(const dnnl::memory::desc& desc, const dnnl::engine& engine, co
 
 }  // namespace
 
-Linear::Linear(dnnl::engine engine, dnnl::stream stream, int in, int out, bool with_bias)
-    : engine_(std::move(engine)),
-      stream_(std::move(stream)),
+Linear::Linear(DnnContext& context, int in, int out, bool with_bias)
+    : context_(&context),
       in_(in),
       out_(out),
       with_bias_(with_bias),
@@ -59,35 +58,35 @@ Linear::Primitives& Linear::primitives_for(int rows) {
   dnnl::primitive_attr accumulate_attr;
   accumulate_attr.set_post_ops(accumulate);
   Primitives primitives{
-      dnnl::matmul(dnnl::matmul::primitive_desc(forward_desc, engine_)),
-      dnnl::matmul(dnnl::matmul::primitive_desc(data_desc, engine_)),
-      dnnl::matmul(dnnl::matmul::primitive_desc(weights_desc, accumulate_attr, engine_))};
+      dnnl::matmul(dnnl::matmul::primitive_desc(forward_desc, context_->engine())),
+      dnnl::matmul(dnnl::matmul::primitive_desc(data_desc, context_->engine())),
+      dnnl::matmul(dnnl::matmul::primitive_desc(weights_desc, accumulate_attr, context_->engine()))};
   return cache_.emplace(rows, std::move(primitives)).first->second;
 }
 
 void Linear::forward(const float* x, int rows, float* y) {
   auto& p = primitives_for(rows);
   std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, wrap(matrix(rows, in_, tag::ab), engine_, x)},
-      {DNNL_ARG_WEIGHTS, wrap(matrix(in_, out_, tag::ba), engine_, weights_)},
-      {DNNL_ARG_DST, wrap(matrix(rows, out_, tag::ab), engine_, y)}};
-  if (with_bias_) args[DNNL_ARG_BIAS] = wrap(matrix(1, out_, tag::ab), engine_, bias_.data());
-  p.forward.execute(stream_, args);
-  stream_.wait();
+      {DNNL_ARG_SRC, wrap(matrix(rows, in_, tag::ab), context_->engine(), x)},
+      {DNNL_ARG_WEIGHTS, wrap(matrix(in_, out_, tag::ba), context_->engine(), weights_)},
+      {DNNL_ARG_DST, wrap(matrix(rows, out_, tag::ab), context_->engine(), y)}};
+  if (with_bias_) args[DNNL_ARG_BIAS] = wrap(matrix(1, out_, tag::ab), context_->engine(), bias_.data());
+  p.forward.execute(context_->stream(), args);
+  context_->wait();
 }
 
 void Linear::backward(const float* x, const float* dy, int rows, float* dx) {
   auto& p = primitives_for(rows);
   if (dx) {
-    p.backward_data.execute(stream_, {{DNNL_ARG_SRC, wrap(matrix(rows, out_, tag::ab), engine_, dy)},
-                                      {DNNL_ARG_WEIGHTS, wrap(matrix(out_, in_, tag::ab), engine_, weights_)},
-                                      {DNNL_ARG_DST, wrap(matrix(rows, in_, tag::ab), engine_, dx)}});
+    p.backward_data.execute(context_->stream(), {{DNNL_ARG_SRC, wrap(matrix(rows, out_, tag::ab), context_->engine(), dy)},
+                                      {DNNL_ARG_WEIGHTS, wrap(matrix(out_, in_, tag::ab), context_->engine(), weights_)},
+                                      {DNNL_ARG_DST, wrap(matrix(rows, in_, tag::ab), context_->engine(), dx)}});
   }
   p.backward_weights.execute(
-      stream_, {{DNNL_ARG_SRC, wrap(matrix(out_, rows, tag::ba), engine_, dy)},
-                {DNNL_ARG_WEIGHTS, wrap(matrix(rows, in_, tag::ab), engine_, x)},
-                {DNNL_ARG_DST, wrap(matrix(out_, in_, tag::ab), engine_, weight_gradient_)}});
-  stream_.wait();
+      context_->stream(), {{DNNL_ARG_SRC, wrap(matrix(out_, rows, tag::ba), context_->engine(), dy)},
+                {DNNL_ARG_WEIGHTS, wrap(matrix(rows, in_, tag::ab), context_->engine(), x)},
+                {DNNL_ARG_DST, wrap(matrix(out_, in_, tag::ab), context_->engine(), weight_gradient_)}});
+  context_->wait();
   if (with_bias_) {
     float* db = bias_gradient_.data();
     for (int r = 0; r < rows; ++r) {
@@ -98,4 +97,4 @@ void Linear::backward(const float* x, const float* dy, int rows, float* dx) {
   }
 }
 
-}  // namespace nmt
+}  // namespace nmt::layers

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace nmt {
+namespace nmt::layers {
 
 namespace {
 
@@ -67,4 +67,4 @@ void log_softmax(float* values, int rows, int vocab) {
   }
 }
 
-}  // namespace nmt
+}  // namespace nmt::layers

@@ -7,10 +7,9 @@
 namespace tt = boost::test_tools;
 
 BOOST_AUTO_TEST_CASE(linear_forward_and_gradients_match_plain_loops) {
-  dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  dnnl::stream stream(engine);
+  nmt::DnnContext context;
   const int rows = 5, in = 4, out = 3;
-  nmt::Linear layer(engine, stream, in, out);
+  nmt::layers::Linear layer(context, in, out);
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> uniform(-1, 1);
   std::vector<float> x(rows * in), dy(rows * out), y(rows * out), dx(rows * in);

@@ -1,4 +1,3 @@
-#define BOOST_TEST_MODULE layers
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -39,7 +38,7 @@ BOOST_AUTO_TEST_CASE(cross_entropy_value_and_gradient_match_definition_and_finit
   const std::vector<int> targets{3, 0, 6, 5};  // row 1 is padding (id 0) and is ignored
   auto logits = random_values(rows * vocab, 1, 3.0f);
   std::vector<float> gradient(logits.size());
-  const auto sums = nmt::softmax_cross_entropy(logits.data(), targets.data(), rows, vocab, eps,
+  const auto sums = nmt::layers::softmax_cross_entropy(logits.data(), targets.data(), rows, vocab, eps,
                                                /*ignore_id=*/0, /*gradient_scale=*/1.0f, gradient.data());
   BOOST_TEST(sums.tokens == 3u);
   double expected = 0;
@@ -73,11 +72,11 @@ BOOST_AUTO_TEST_CASE(without_smoothing_loss_is_the_negative_log_likelihood) {
   const int vocab = 5;
   const auto logits = random_values(2 * vocab, 2, 2.0f);
   const std::vector<int> targets{4, 2};
-  const auto sums = nmt::softmax_cross_entropy(logits.data(), targets.data(), 2, vocab, 0.0f, -1,
+  const auto sums = nmt::layers::softmax_cross_entropy(logits.data(), targets.data(), 2, vocab, 0.0f, -1,
                                                1.0f, nullptr);
   BOOST_TEST(sums.loss == sums.nll, tt::tolerance(1e-12));
   auto log_probs = logits;
-  nmt::log_softmax(log_probs.data(), 2, vocab);
+  nmt::layers::log_softmax(log_probs.data(), 2, vocab);
   BOOST_TEST(sums.nll == -(log_probs[4] + log_probs[vocab + 2]), tt::tolerance(1e-6));
   double total = 0;
   for (int j = 0; j < vocab; ++j) total += std::exp(log_probs[j]);
@@ -85,7 +84,7 @@ BOOST_AUTO_TEST_CASE(without_smoothing_loss_is_the_negative_log_likelihood) {
 }
 
 BOOST_AUTO_TEST_CASE(embedding_gathers_rows_and_accumulates_repeated_ids) {
-  nmt::Embedding embedding(5, 3);
+  nmt::layers::Embedding embedding(5, 3);
   embedding.weights() = random_values(15, 3, 1.0f);
   const std::vector<int> ids{4, 1, 4};
   std::vector<float> out(9);

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-namespace nmt {
+namespace nmt::layers {
 
 class Embedding {
  public:
@@ -28,4 +28,4 @@ class Embedding {
   std::vector<float> gradient_;
 };
 
-}  // namespace nmt
+}  // namespace nmt::layers

@@ -9,11 +9,13 @@
 #include <map>
 #include <vector>
 
-namespace nmt {
+#include "nmt/core/dnn_context.h"
+
+namespace nmt::layers {
 
 class Linear {
  public:
-  Linear(dnnl::engine engine, dnnl::stream stream, int in, int out, bool with_bias = true);
+  Linear(DnnContext& context, int in, int out, bool with_bias = true);
 
   // x: [rows, in] -> y: [rows, out]
   void forward(const float* x, int rows, float* y);
@@ -37,8 +39,7 @@ class Linear {
   };
   Primitives& primitives_for(int rows);
 
-  dnnl::engine engine_;
-  dnnl::stream stream_;
+  DnnContext* context_;
   int in_, out_;
   bool with_bias_;
   std::vector<float> own_weights_, own_weight_gradient_;
@@ -48,4 +49,4 @@ class Linear {
   std::map<int, Primitives> cache_;
 };
 
-}  // namespace nmt
+}  // namespace nmt::layers

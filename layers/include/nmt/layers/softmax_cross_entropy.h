@@ -8,7 +8,7 @@
 
 #include <cstddef>
 
-namespace nmt {
+namespace nmt::layers {
 
 struct CrossEntropySums {
   double loss = 0;  // smoothed loss, summed over non-ignored rows
@@ -26,4 +26,4 @@ CrossEntropySums softmax_cross_entropy(const float* logits, const int* targets, 
 // In place: each row of [rows, vocab] becomes its log-softmax.
 void log_softmax(float* values, int rows, int vocab);
 
-}  // namespace nmt
+}  // namespace nmt::layers

@@ -1,0 +1,36 @@
+#pragma once
+// The one CPU engine and stream every oneDNN primitive of a process runs on,
+// and the thread count it runs with. Pass it by reference to what builds
+// primitives; it is cheap to keep and must outlive them.
+
+#include <dnnl.hpp>
+#include <string>
+
+namespace nmt {
+
+class DnnContext {
+ public:
+  DnnContext();
+  DnnContext(const DnnContext&) = delete;
+  DnnContext& operator=(const DnnContext&) = delete;
+
+  const dnnl::engine& engine() const { return engine_; }
+  dnnl::stream& stream() { return stream_; }
+  // The CPU stream runs in order but returns before the work is done only in
+  // asynchronous runtimes; waiting keeps callers correct in both.
+  void wait() { stream_.wait(); }
+
+  // oneDNN threads through OpenMP: this sets the OpenMP thread count (0 or
+  // less: leave OpenMP's default, OMP_NUM_THREADS or all cores). OpenMP keeps
+  // it per thread: call it from the thread that runs the primitives.
+  static void set_num_threads(int threads);
+  static int num_threads();
+  // The instruction set oneDNN dispatches to on this CPU, e.g. "avx512_core_bf16".
+  static std::string cpu_isa_name();
+
+ private:
+  dnnl::engine engine_;
+  dnnl::stream stream_;
+};
+
+}  // namespace nmt

@@ -1,0 +1,117 @@
+#pragma once
+// One unidirectional (left to right) LSTM layer on oneDNN's lstm_forward and
+// lstm_backward. One layer per primitive, because the first layer of a stack
+// reads embeddings of size E != H and dropout sits between layers.
+//
+// For time step t, with x_t [N, C], h_{t-1} and c_{t-1} [N, H]:
+//   [i f c~ o] = x_t W_layer + h_{t-1} W_iter + b   (pre-activations, 4 gates)
+//   i, f, o = sigmoid(.), c~ = tanh(.)
+//   c_t = f * c_{t-1} + i * c~,   h_t = o * tanh(c_t),   y_t = h_t
+//
+// Master parameters, in the plain layouts oneDNN calls ldigo / ldgo with one
+// layer and one direction, gate order i, f, c~, o:
+//   weights_layer [C, 4, H]   element (k, g, j): input k to gate g of unit j
+//   weights_iter  [H, 4, H]   element (k, g, j): h_{t-1}[k] to gate g of unit j
+//   bias          [4, H]
+// Gradients have the same shapes and ACCUMULATE over backward calls (oneDNN
+// adds into them): call zero_grad() once per optimizer step. After changing
+// the weights (optimizer step, loading), call weights_changed(): primitives
+// read copies reordered into their preferred layout, refreshed only then.
+//
+// Primitives are created once per (T, N, training) and cached. Activations
+// (output, final state, workspace) live in the layer: backward() applies to
+// the most recent forward(..., training = true).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "nmt/core/dnn_context.h"
+#include "nmt/core/reordered_weights.h"
+#include "nmt/core/tensor.h"
+#include "nmt/layers/lstm_state.h"
+
+namespace nmt::layers {
+
+class LstmLayer {
+ public:
+  LstmLayer(DnnContext& context, int64_t input_size, int64_t hidden_size);
+
+  int64_t input_size() const { return input_size_; }
+  int64_t hidden_size() const { return hidden_size_; }
+
+  Tensor& weights_layer() { return weights_layer_; }
+  Tensor& weights_iter() { return weights_iter_; }
+  Tensor& bias() { return bias_; }
+  const Tensor& weights_layer() const { return weights_layer_; }
+  const Tensor& weights_iter() const { return weights_iter_; }
+  const Tensor& bias() const { return bias_; }
+  Tensor& grad_weights_layer() { return grad_weights_layer_; }
+  Tensor& grad_weights_iter() { return grad_weights_iter_; }
+  Tensor& grad_bias() { return grad_bias_; }
+  const Tensor& grad_weights_layer() const { return grad_weights_layer_; }
+  const Tensor& grad_weights_iter() const { return grad_weights_iter_; }
+  const Tensor& grad_bias() const { return grad_bias_; }
+
+  // Uniform in [-1/sqrt(H), 1/sqrt(H)] for weights and bias (PyTorch's default).
+  void initialize(uint64_t seed);
+  void weights_changed();
+  void zero_grad();
+
+  // x [T, N, C] -> output() [T, N, H], final_h() and final_c() [N, H].
+  // The initial state may be this layer's own final_h()/final_c() (decoding
+  // one step at a time).
+  void forward(const Tensor& x, LstmState initial, bool training);
+  const Tensor& output() const { return output_; }
+  const Tensor& final_h() const { return final_h_; }
+  const Tensor& final_c() const { return final_c_; }
+
+  // x and initial: the same as in the last forward(training = true).
+  // grad_output [T, N, H]; grad_final: gradients reaching final_h/final_c.
+  // -> grad_input() [T, N, C], grad_initial_h() and grad_initial_c() [N, H];
+  // adds into the parameter gradients.
+  void backward(const Tensor& x, LstmState initial, const Tensor& grad_output,
+                LstmState grad_final);
+  const Tensor& grad_input() const { return grad_input_; }
+  const Tensor& grad_initial_h() const { return grad_initial_h_; }
+  const Tensor& grad_initial_c() const { return grad_initial_c_; }
+
+  // The oneDNN implementations serving (T, N, training), e.g. for benchmarks.
+  std::string forward_impl_name(int64_t steps, int64_t batch, bool training);
+  std::string backward_impl_name(int64_t steps, int64_t batch);
+
+ private:
+  struct Primitives;
+  using ShapeKey = std::tuple<int64_t, int64_t, bool>;  // T, N, training
+
+  std::shared_ptr<Primitives> primitives_for(int64_t steps, int64_t batch, bool training);
+  Primitives create_primitives(int64_t steps, int64_t batch, bool training) const;
+  void check_state(const Tensor* state, int64_t batch, const char* what) const;
+  const Tensor& state_or_zeros(const Tensor* state, int64_t batch);
+
+  DnnContext* context_;
+  int64_t input_size_;
+  int64_t hidden_size_;
+
+  Tensor weights_layer_, weights_iter_, bias_;
+  Tensor grad_weights_layer_, grad_weights_iter_, grad_bias_;
+  ReorderedWeights weights_layer_copies_, weights_iter_copies_;
+
+  // Bounded: batches come in many shapes, each cache entry holds primitives.
+  static constexpr std::size_t kMaxCachedShapes = 64;
+  std::map<ShapeKey, std::shared_ptr<Primitives>> cache_;
+  uint64_t uses_ = 0;
+  // What backward() needs from the last training forward (kept even if its
+  // cache entry is evicted meanwhile).
+  std::shared_ptr<Primitives> last_training_;
+  Tensor workspace_;  // shared by all shapes: only the latest forward's counts
+
+  Tensor output_, final_h_, final_c_;
+  Tensor grad_input_, grad_initial_h_, grad_initial_c_;
+  Tensor carried_h_, carried_c_;  // see forward()
+  Tensor zeros_;
+};
+
+}  // namespace nmt::layers

@@ -1,0 +1,247 @@
+#include "nmt/layers/lstm_layer.h"
+
+#include <cmath>
+#include <unordered_map>
+
+#include "nmt/core/dnn_memory.h"
+#include "nmt/core/error.h"
+#include "nmt/core/random.h"
+
+namespace nmt::layers {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+
+namespace {
+
+memory::desc weights_layout(int64_t rows, int64_t hidden, tag format) {
+  return memory::desc({1, 1, rows, 4, hidden}, memory::data_type::f32, format);
+}
+
+}  // namespace
+
+struct LstmLayer::Primitives {
+  dnnl::lstm_forward::primitive_desc forward_pd;
+  dnnl::lstm_forward forward;
+  // Only for training shapes.
+  dnnl::lstm_backward::primitive_desc backward_pd;
+  dnnl::lstm_backward backward;
+  uint64_t last_use = 0;
+};
+
+LstmLayer::LstmLayer(DnnContext& context, int64_t input_size, int64_t hidden_size)
+    : context_(&context),
+      input_size_(input_size),
+      hidden_size_(hidden_size),
+      weights_layer_({input_size, 4, hidden_size}),
+      weights_iter_({hidden_size, 4, hidden_size}),
+      bias_({4, hidden_size}),
+      grad_weights_layer_({input_size, 4, hidden_size}),
+      grad_weights_iter_({hidden_size, 4, hidden_size}),
+      grad_bias_({4, hidden_size}),
+      weights_layer_copies_(weights_layout(input_size, hidden_size, tag::ldigo)),
+      weights_iter_copies_(weights_layout(hidden_size, hidden_size, tag::ldigo)) {
+  if (input_size <= 0 || hidden_size <= 0) {
+    throw Error("LstmLayer: input and hidden sizes must be positive, got " +
+                std::to_string(input_size) + " and " + std::to_string(hidden_size));
+  }
+}
+
+void LstmLayer::initialize(uint64_t seed) {
+  Rng rng(seed);
+  const float bound = 1.0f / std::sqrt(static_cast<float>(hidden_size_));
+  for (Tensor* parameter : {&weights_layer_, &weights_iter_, &bias_}) {
+    for (int64_t i = 0; i < parameter->size(); ++i) (*parameter)[i] = rng.uniform(-bound, bound);
+  }
+  weights_changed();
+}
+
+void LstmLayer::weights_changed() {
+  weights_layer_copies_.master_changed();
+  weights_iter_copies_.master_changed();
+}
+
+void LstmLayer::zero_grad() {
+  grad_weights_layer_.zero();
+  grad_weights_iter_.zero();
+  grad_bias_.zero();
+}
+
+LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
+                                                   bool training) const {
+  const int64_t C = input_size_, H = hidden_size_;
+  const memory::desc src_layer = plain_desc({steps, batch, C}, tag::tnc);
+  const memory::desc dst_layer = plain_desc({steps, batch, H}, tag::tnc);
+  const memory::desc state = plain_desc({1, 1, batch, H}, tag::ldnc);
+  const memory::desc bias = plain_desc({1, 1, 4, H}, tag::ldgo);
+  // The primitive picks the weights' layout; gradients stay in the master's.
+  const memory::desc weights_layer_any = weights_layout(C, H, tag::any);
+  const memory::desc weights_iter_any = weights_layout(H, H, tag::any);
+  const memory::desc grad_weights_layer = weights_layout(C, H, tag::ldigo);
+  const memory::desc grad_weights_iter = weights_layout(H, H, tag::ldigo);
+  const auto direction = dnnl::rnn_direction::unidirectional_left2right;
+
+  Primitives p;
+  const auto prop =
+      training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
+  dnnl::lstm_forward::desc forward_desc(prop, direction, src_layer, state, state, weights_layer_any,
+                                        weights_iter_any, bias, dst_layer, state, state);
+  p.forward_pd = dnnl::lstm_forward::primitive_desc(forward_desc, context_->engine());
+  p.forward = dnnl::lstm_forward(p.forward_pd);
+  if (!training) return p;
+
+  dnnl::lstm_backward::desc backward_desc(
+      dnnl::prop_kind::backward, direction, src_layer, state, state, weights_layer_any,
+      weights_iter_any, bias, dst_layer, state, state, src_layer, state, state, grad_weights_layer,
+      grad_weights_iter, bias, dst_layer, state, state);
+  p.backward_pd =
+      dnnl::lstm_backward::primitive_desc(backward_desc, context_->engine(), p.forward_pd);
+  p.backward = dnnl::lstm_backward(p.backward_pd);
+  return p;
+}
+
+std::shared_ptr<LstmLayer::Primitives> LstmLayer::primitives_for(int64_t steps, int64_t batch,
+                                                                 bool training) {
+  const ShapeKey key{steps, batch, training};
+  auto found = cache_.find(key);
+  if (found == cache_.end()) {
+    if (cache_.size() >= kMaxCachedShapes) {
+      auto oldest = cache_.begin();
+      for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+        if (it->second->last_use < oldest->second->last_use) oldest = it;
+      }
+      cache_.erase(oldest);
+    }
+    auto primitives = std::make_shared<Primitives>(create_primitives(steps, batch, training));
+    found = cache_.emplace(key, std::move(primitives)).first;
+  }
+  found->second->last_use = ++uses_;
+  return found->second;
+}
+
+void LstmLayer::check_state(const Tensor* state, int64_t batch, const char* what) const {
+  if (state != nullptr && state->shape() != Shape{batch, hidden_size_}) {
+    throw Error(std::string("LstmLayer: ") + what + " of shape " + to_string(state->shape()) +
+                ", expected " + to_string({batch, hidden_size_}));
+  }
+}
+
+const Tensor& LstmLayer::state_or_zeros(const Tensor* state, int64_t batch) {
+  if (state != nullptr) return *state;
+  zeros_.resize({batch, hidden_size_});
+  zeros_.zero();
+  return zeros_;
+}
+
+void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
+  if (x.rank() != 3 || x.dim(2) != input_size_) {
+    throw Error("LstmLayer::forward: input of shape " + to_string(x.shape()) +
+                ", expected [T, N, " + std::to_string(input_size_) + "]");
+  }
+  const int64_t steps = x.dim(0), batch = x.dim(1), H = hidden_size_;
+  check_state(initial.h, batch, "initial h");
+  check_state(initial.c, batch, "initial c");
+  // Step-by-step decoding feeds the final state back in; oneDNN does not
+  // promise that src_iter may alias dst_iter, so read from a copy.
+  if (initial.h == &final_h_) initial.h = &(carried_h_ = final_h_);
+  if (initial.c == &final_c_) initial.c = &(carried_c_ = final_c_);
+  // A new forward overwrites the activations an earlier backward would need.
+  last_training_.reset();
+  const std::shared_ptr<Primitives> p = primitives_for(steps, batch, training);
+  const auto& pd = p->forward_pd;
+  const dnnl::engine& engine = context_->engine();
+
+  output_.resize({steps, batch, H});
+  final_h_.resize({batch, H});
+  final_c_.resize({batch, H});
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC_LAYER, as_memory(x, pd.src_layer_desc(), engine)},
+      {DNNL_ARG_SRC_ITER, as_memory(state_or_zeros(initial.h, batch), pd.src_iter_desc(), engine)},
+      {DNNL_ARG_SRC_ITER_C,
+       as_memory(state_or_zeros(initial.c, batch), pd.src_iter_c_desc(), engine)},
+      {DNNL_ARG_WEIGHTS_LAYER,
+       weights_layer_copies_.in_layout(weights_layer_, pd.weights_layer_desc(), *context_)},
+      {DNNL_ARG_WEIGHTS_ITER,
+       weights_iter_copies_.in_layout(weights_iter_, pd.weights_iter_desc(), *context_)},
+      {DNNL_ARG_BIAS, as_memory(bias_, pd.bias_desc(), engine)},
+      {DNNL_ARG_DST_LAYER, as_memory(output_, pd.dst_layer_desc(), engine)},
+      {DNNL_ARG_DST_ITER, as_memory(final_h_, pd.dst_iter_desc(), engine)},
+      {DNNL_ARG_DST_ITER_C, as_memory(final_c_, pd.dst_iter_c_desc(), engine)},
+  };
+  if (training) {
+    const memory::desc workspace = pd.workspace_desc();
+    const auto floats =
+        static_cast<int64_t>((workspace.get_size() + sizeof(float) - 1) / sizeof(float));
+    if (workspace_.size() < floats) workspace_.resize({floats});
+    args.emplace(DNNL_ARG_WORKSPACE, memory(workspace, engine, workspace_.data()));
+  }
+  p->forward.execute(context_->stream(), args);
+  context_->wait();
+  if (training) last_training_ = p;
+}
+
+void LstmLayer::backward(const Tensor& x, LstmState initial, const Tensor& grad_output,
+                         LstmState grad_final) {
+  if (!last_training_) {
+    throw Error(
+        "LstmLayer::backward: no forward(training = true) since the last inference forward");
+  }
+  const int64_t steps = output_.dim(0), batch = output_.dim(1), H = hidden_size_;
+  if (x.shape() != Shape{steps, batch, input_size_}) {
+    throw Error("LstmLayer::backward: input of shape " + to_string(x.shape()) +
+                ", but the last forward ran on " + to_string({steps, batch, input_size_}));
+  }
+  if (grad_output.shape() != output_.shape()) {
+    throw Error("LstmLayer::backward: output gradient of shape " + to_string(grad_output.shape()) +
+                ", expected " + to_string(output_.shape()));
+  }
+  check_state(initial.h, batch, "initial h");
+  check_state(initial.c, batch, "initial c");
+  check_state(grad_final.h, batch, "final h gradient");
+  check_state(grad_final.c, batch, "final c gradient");
+  const auto& pd = last_training_->backward_pd;
+  const dnnl::engine& engine = context_->engine();
+
+  grad_input_.resize({steps, batch, input_size_});
+  grad_initial_h_.resize({batch, H});
+  grad_initial_c_.resize({batch, H});
+  const Tensor& zeros = state_or_zeros(nullptr, batch);
+  auto state = [&](const Tensor* given) -> const Tensor& { return given ? *given : zeros; };
+  const std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC_LAYER, as_memory(x, pd.src_layer_desc(), engine)},
+      {DNNL_ARG_SRC_ITER, as_memory(state(initial.h), pd.src_iter_desc(), engine)},
+      {DNNL_ARG_SRC_ITER_C, as_memory(state(initial.c), pd.src_iter_c_desc(), engine)},
+      {DNNL_ARG_WEIGHTS_LAYER,
+       weights_layer_copies_.in_layout(weights_layer_, pd.weights_layer_desc(), *context_)},
+      {DNNL_ARG_WEIGHTS_ITER,
+       weights_iter_copies_.in_layout(weights_iter_, pd.weights_iter_desc(), *context_)},
+      {DNNL_ARG_BIAS, as_memory(bias_, pd.bias_desc(), engine)},
+      {DNNL_ARG_DST_LAYER, as_memory(output_, pd.dst_layer_desc(), engine)},
+      {DNNL_ARG_DST_ITER, as_memory(final_h_, pd.dst_iter_desc(), engine)},
+      {DNNL_ARG_DST_ITER_C, as_memory(final_c_, pd.dst_iter_c_desc(), engine)},
+      {DNNL_ARG_WORKSPACE, memory(pd.workspace_desc(), engine, workspace_.data())},
+      {DNNL_ARG_DIFF_SRC_LAYER, as_memory(grad_input_, pd.diff_src_layer_desc(), engine)},
+      {DNNL_ARG_DIFF_SRC_ITER, as_memory(grad_initial_h_, pd.diff_src_iter_desc(), engine)},
+      {DNNL_ARG_DIFF_SRC_ITER_C, as_memory(grad_initial_c_, pd.diff_src_iter_c_desc(), engine)},
+      {DNNL_ARG_DIFF_WEIGHTS_LAYER,
+       as_memory(grad_weights_layer_, pd.diff_weights_layer_desc(), engine)},
+      {DNNL_ARG_DIFF_WEIGHTS_ITER,
+       as_memory(grad_weights_iter_, pd.diff_weights_iter_desc(), engine)},
+      {DNNL_ARG_DIFF_BIAS, as_memory(grad_bias_, pd.diff_bias_desc(), engine)},
+      {DNNL_ARG_DIFF_DST_LAYER, as_memory(grad_output, pd.diff_dst_layer_desc(), engine)},
+      {DNNL_ARG_DIFF_DST_ITER, as_memory(state(grad_final.h), pd.diff_dst_iter_desc(), engine)},
+      {DNNL_ARG_DIFF_DST_ITER_C, as_memory(state(grad_final.c), pd.diff_dst_iter_c_desc(), engine)},
+  };
+  last_training_->backward.execute(context_->stream(), args);
+  context_->wait();
+}
+
+std::string LstmLayer::forward_impl_name(int64_t steps, int64_t batch, bool training) {
+  return primitives_for(steps, batch, training)->forward_pd.impl_info_str();
+}
+
+std::string LstmLayer::backward_impl_name(int64_t steps, int64_t batch) {
+  return primitives_for(steps, batch, true)->backward_pd.impl_info_str();
+}
+
+}  // namespace nmt::layers

@@ -1,0 +1,119 @@
+#include "test_util.h"
+
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+
+namespace nmt::testing {
+
+using layers::LstmLayer;
+
+void fill_uniform(Tensor& tensor, Rng& rng, float bound) {
+  for (int64_t i = 0; i < tensor.size(); ++i) tensor[i] = rng.uniform(-bound, bound);
+}
+
+Tensor random_tensor(const Shape& shape, Rng& rng, float bound) {
+  Tensor tensor(shape);
+  fill_uniform(tensor, rng, bound);
+  return tensor;
+}
+
+Values to_values(const Tensor& tensor) {
+  return Values(tensor.data(), tensor.data() + tensor.size());
+}
+
+Values scaled(const Values& values, double factor) {
+  Values result(values);
+  for (double& v : result) v *= factor;
+  return result;
+}
+
+double dot(const Values& a, const Values& b) {
+  BOOST_REQUIRE_EQUAL(a.size(), b.size());
+  double sum = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+void randomize(LstmLayer& layer, Rng& rng) {
+  // Wider than the default initialization so that gates reach their nonlinear range.
+  fill_uniform(layer.weights_layer(), rng, 0.8f);
+  fill_uniform(layer.weights_iter(), rng, 0.8f);
+  fill_uniform(layer.bias(), rng, 0.8f);
+  layer.weights_changed();
+}
+
+ReferenceLstm reference_of(const LstmLayer& layer) {
+  ReferenceLstm lstm;
+  lstm.input_size = layer.input_size();
+  lstm.hidden_size = layer.hidden_size();
+  lstm.weights_layer = to_values(layer.weights_layer());
+  lstm.weights_iter = to_values(layer.weights_iter());
+  lstm.bias = to_values(layer.bias());
+  return lstm;
+}
+
+double worst_error(const Values& actual, const Values& expected) {
+  BOOST_REQUIRE_EQUAL(actual.size(), expected.size());
+  double worst = 0.0;
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    worst =
+        std::max(worst, std::abs(actual[i] - expected[i]) / std::max(1.0, std::abs(expected[i])));
+  }
+  return worst;
+}
+
+void check_close(const Values& actual, const Values& expected, double tolerance,
+                 const std::string& what) {
+  const double worst = worst_error(actual, expected);
+  BOOST_TEST(worst <= tolerance, what << ": worst error " << worst << " > " << tolerance);
+  BOOST_TEST_MESSAGE(what << ": worst error " << worst);
+}
+
+void check_close(const Tensor& actual, const Values& expected, double tolerance,
+                 const std::string& what) {
+  check_close(to_values(actual), expected, tolerance, what);
+}
+
+Values finite_difference(const std::function<double()>& loss, Values& parameter, double step) {
+  Values gradient(parameter.size());
+  for (std::size_t i = 0; i < parameter.size(); ++i) {
+    const double saved = parameter[i];
+    parameter[i] = saved + step;
+    const double up = loss();
+    parameter[i] = saved - step;
+    const double down = loss();
+    parameter[i] = saved;
+    gradient[i] = (up - down) / (2.0 * step);
+  }
+  return gradient;
+}
+
+void check_forward(const LstmLayer& layer, const ReferenceTrace& expected,
+                   const std::string& what) {
+  check_close(layer.output(), expected.output(), kStateTolerance, what + " y");
+  check_close(layer.final_h(), expected.final_h(), kStateTolerance, what + " h_T");
+  check_close(layer.final_c(), expected.final_c(), kStateTolerance, what + " c_T");
+}
+
+void check_grads(const LstmLayer& layer, const ReferenceGrads& expected, double tolerance,
+                 const std::string& what) {
+  check_close(layer.grad_weights_layer(), expected.weights_layer, tolerance, what + " dW_layer");
+  check_close(layer.grad_weights_iter(), expected.weights_iter, tolerance, what + " dW_iter");
+  check_close(layer.grad_bias(), expected.bias, tolerance, what + " db");
+  check_close(layer.grad_input(), expected.x, tolerance, what + " dx");
+  check_close(layer.grad_initial_h(), expected.initial_h, tolerance, what + " dh0");
+  check_close(layer.grad_initial_c(), expected.initial_c, tolerance, what + " dc0");
+}
+
+void check_reference_grads(const ReferenceGrads& actual, const ReferenceGrads& expected,
+                           double tolerance, const std::string& what) {
+  check_close(actual.weights_layer, expected.weights_layer, tolerance, what + " dW_layer");
+  check_close(actual.weights_iter, expected.weights_iter, tolerance, what + " dW_iter");
+  check_close(actual.bias, expected.bias, tolerance, what + " db");
+  check_close(actual.x, expected.x, tolerance, what + " dx");
+  check_close(actual.initial_h, expected.initial_h, tolerance, what + " dh0");
+  check_close(actual.initial_c, expected.initial_c, tolerance, what + " dc0");
+}
+
+}  // namespace nmt::testing
