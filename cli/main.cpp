@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/program_options/errors.hpp>
+
 #include <cstring>
 #include <iostream>
 #include <string>
