@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -138,6 +139,16 @@ std::string verbose_of(const Metric& metric, const int64_t* stats) {
   return "";
 }
 
+// Counts are whole numbers unless add-k smoothing added a fraction.
+Json whole_numbers_as_integers(const std::array<double, eval::kBleuMaxOrder>& values) {
+  Json out = Json::array();
+  for (const double v : values) {
+    if (v == std::floor(v)) out.push_back(static_cast<int64_t>(v));
+    else out.push_back(v);
+  }
+  return out;
+}
+
 // sacreBLEU's JSON for one score (its score rounded to the width shown), plus
 // the full-precision BLEU figures for scripts.
 Json score_json(const Metric& metric, const std::string& signature, const int64_t* stats,
@@ -155,8 +166,8 @@ Json score_json(const Metric& metric, const std::string& signature, const int64_
     out["ratio"] = details.ratio;
     out["hyp_len"] = details.sys_len;
     out["ref_len"] = details.ref_len;
-    out["counts"] = details.counts;
-    out["totals"] = details.totals;
+    out["counts"] = whole_numbers_as_integers(details.counts);
+    out["totals"] = whole_numbers_as_integers(details.totals);
   }
   out["full_score"] = score;
   std::size_t start = 0;

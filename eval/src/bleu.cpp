@@ -60,8 +60,8 @@ BleuScore compute_bleu(const int64_t* stats, const BleuOptions& options) {
   result.ref_len = stats[L::kRefLength];
   bool any_match = false;
   for (int n = 0; n < kBleuMaxOrder; ++n) {
-    result.counts[n] = stats[L::kCorrect + n];
-    result.totals[n] = stats[L::kTotal + n];
+    result.counts[n] = static_cast<double>(stats[L::kCorrect + n]);
+    result.totals[n] = static_cast<double>(stats[L::kTotal + n]);
     any_match = any_match || result.counts[n] != 0;
   }
   const auto sys_len = static_cast<double>(result.sys_len);
@@ -78,8 +78,8 @@ BleuScore compute_bleu(const int64_t* stats, const BleuOptions& options) {
   double mteval_factor = 1.0;
   int effective_order = kBleuMaxOrder;
   for (int n = 1; n <= kBleuMaxOrder; ++n) {
-    auto correct = static_cast<double>(result.counts[n - 1]);
-    auto total = static_cast<double>(result.totals[n - 1]);
+    double& correct = result.counts[n - 1];
+    double& total = result.totals[n - 1];
     if (options.smoothing == Smoothing::kAddK && n > 1) {
       correct += k;
       total += k;

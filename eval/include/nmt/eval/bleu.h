@@ -51,8 +51,10 @@ struct BleuScore {
   double ratio = 0;
   int64_t sys_len = 0;
   int64_t ref_len = 0;
-  std::array<int64_t, kBleuMaxOrder> counts{};
-  std::array<int64_t, kBleuMaxOrder> totals{};
+  // Matched and total n-grams; with add-k smoothing they include the k added
+  // to orders above 1, as sacreBLEU reports them (hence not integers).
+  std::array<double, kBleuMaxOrder> counts{};
+  std::array<double, kBleuMaxOrder> totals{};
 
   // "63.4/38.2/26.0/18.3 (BP = 0.956 ratio = 0.957 hyp_len = 9 ref_len = 10)"
   std::string verbose() const;
