@@ -1,0 +1,30 @@
+#pragma once
+// sacreBLEU's BLEU tokenizers (none, 13a, intl, char), reproduced output for
+// output: the tokenized string decides which n-grams exist, so any difference
+// here changes scores.
+
+#include <string>
+#include <string_view>
+
+namespace nmt::eval {
+
+enum class TokenizerKind { kNone, k13a, kIntl, kChar };
+
+// "none", "13a", "intl", "char"; throws std::invalid_argument naming the choices.
+TokenizerKind parse_tokenizer(std::string_view name);
+
+// The name used in signatures ("13a", ...).
+const char* tokenizer_name(TokenizerKind kind);
+
+// Tokenizes one line (valid UTF-8) into out (cleared first). Tokens are
+// separated by single spaces, except for `none` and `char`, which keep the
+// spacing of the input as sacreBLEU does.
+void tokenize(TokenizerKind kind, std::string_view line, std::string& out);
+
+inline std::string tokenize(TokenizerKind kind, std::string_view line) {
+  std::string out;
+  tokenize(kind, line, out);
+  return out;
+}
+
+}  // namespace nmt::eval
