@@ -80,4 +80,23 @@ LstmState LstmStack::grad_initial_state(int l) const {
   return {&layer(l).grad_initial_h(), &layer(l).grad_initial_c()};
 }
 
+std::vector<Parameter> LstmStack::parameters(const std::string& prefix) {
+  std::vector<Parameter> parameters;
+  auto view = [](const std::string& name, Tensor& value, Tensor& gradient) {
+    return Parameter{name, value.data(), gradient.data(), static_cast<std::size_t>(value.size())};
+  };
+  for (int l = 0; l < num_layers(); ++l) {
+    auto& lstm = layer(l);
+    const std::string name = prefix + "lstm" + std::to_string(l) + "/";
+    parameters.push_back(view(name + "weights_layer", lstm.weights_layer(), lstm.grad_weights_layer()));
+    parameters.push_back(view(name + "weights_iter", lstm.weights_iter(), lstm.grad_weights_iter()));
+    parameters.push_back(view(name + "bias", lstm.bias(), lstm.grad_bias()));
+  }
+  return parameters;
+}
+
+void LstmStack::reseed_dropout(uint64_t seed) {
+  for (std::size_t l = 0; l < dropouts_.size(); ++l) dropouts_[l].reseed(seed + l);
+}
+
 }  // namespace nmt::layers

@@ -16,6 +16,9 @@ class Dropout {
   Dropout(float probability, uint64_t seed);
 
   float probability() const { return probability_; }
+  // Restarts the mask sequence. Training reseeds from (seed, step) before each
+  // step, so a resumed run draws the same masks without saving generator state.
+  void reseed(uint64_t seed) { rng_ = Rng(seed); }
   // Whether forward(..., training) changes anything.
   bool active(bool training) const { return training && probability_ > 0.0f; }
 

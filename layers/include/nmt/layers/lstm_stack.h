@@ -6,7 +6,10 @@
 // decoder's grad_initial_state(l) flows back as the encoder's grad_final.
 
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "nmt/core/parameter.h"
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/tensor.h"
@@ -35,6 +38,10 @@ class LstmStack {
   void initialize(uint64_t seed);
   void weights_changed();
   void zero_grad();
+  // Views of every layer's weights and gradients, named prefix + "lstm<l>/...".
+  std::vector<Parameter> parameters(const std::string& prefix);
+  // Reseeds the dropout between layer l and l + 1 with seed + l.
+  void reseed_dropout(uint64_t seed);
 
   // x [T, N, C]; initial: one state per layer, or none for zeros everywhere.
   void forward(const Tensor& x, const std::vector<LstmState>& initial, bool training);

@@ -1,6 +1,8 @@
 #pragma once
 // The recurrent state (h, c) of one LSTM layer as handed into or out of it.
 
+#include <vector>
+
 #include "nmt/core/tensor.h"
 
 namespace nmt::layers {
@@ -13,3 +15,9 @@ struct LstmState {
 };
 
 }  // namespace nmt::layers
+
+namespace nmt {
+// What an encoder hands to a decoder: the final (h, c) of every layer, each
+// [N, H]; the decoder's layer l starts from entry l.
+using Context = std::vector<layers::LstmState>;
+}  // namespace nmt

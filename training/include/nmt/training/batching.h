@@ -1,12 +1,12 @@
 #pragma once
-// Length-bucketed batches. oneDNN's LSTM has no per-sequence length, so every
-// batch holds sentences of one source length: the encoder's final state is then
-// each sentence's own last token. Targets differ in length and are right-padded;
-// the loss masks the padding.
+// Length-bucketed batch plans. oneDNN's LSTM has no per-sequence length, so
+// every batch holds sentences of one source length: the encoder's final state
+// is then each sentence's own last token.
 
 #include <cstdint>
 #include <vector>
 
+#include "nmt/model/batch.h"
 #include "nmt/training/parallel_corpus.h"
 
 namespace nmt {
@@ -25,20 +25,5 @@ using BatchIndices = std::vector<std::size_t>;
 std::vector<BatchIndices> plan_epoch(const std::vector<SentencePair>& pairs,
                                      const BatchingOptions& options, std::uint64_t seed,
                                      std::uint64_t epoch);
-
-// A batch laid out time-major ([time][sentence]), as the LSTM primitives read it.
-struct Batch {
-  int batch_size = 0;
-  int source_length = 0;
-  int target_length = 0;           // longest target + 1 (for <s> or </s>)
-  std::vector<int> source;         // [source_length][batch_size]
-  std::vector<int> target_input;   // [target_length][batch_size]: <s> y1 .. yn <pad>...
-  std::vector<int> target_output;  // [target_length][batch_size]: y1 .. yn </s> <pad>...
-  int target_tokens = 0;           // non-padding entries of target_output
-};
-
-// reverse_source: feed the source backwards (Sutskever et al., 2014).
-Batch make_batch(const std::vector<SentencePair>& pairs, const BatchIndices& indices,
-                 bool reverse_source);
 
 }  // namespace nmt

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "nmt/core/model_file.h"
-#include "nmt/training/parameter.h"
+#include "nmt/training/gradients.h"
 
 namespace nmt {
 

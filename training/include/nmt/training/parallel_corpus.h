@@ -6,14 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "nmt/model/batch.h"
 #include "nmt/tokenization/subword_model.h"
 
 namespace nmt {
-
-struct SentencePair {
-  std::vector<int> source;  // subword ids, no <s> or </s>
-  std::vector<int> target;
-};
 
 struct CorpusFilter {
   int max_source_length = 100;  // in subwords; longer pairs are dropped

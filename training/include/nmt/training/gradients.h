@@ -1,19 +1,11 @@
 #pragma once
-// A view of one trainable tensor and its gradient, as the optimizer sees it.
-// Layers own the storage; the optimizer only walks these views.
+// Operations over all of a model's gradients at once.
 
-#include <cstddef>
-#include <string>
 #include <vector>
 
-namespace nmt {
+#include "nmt/core/parameter.h"
 
-struct Parameter {
-  std::string name;  // unique, e.g. "encoder/lstm0/weights_layer"
-  float* value;
-  float* gradient;
-  std::size_t size;
-};
+namespace nmt {
 
 // Euclidean norm of all gradients together.
 double gradient_norm(const std::vector<Parameter>& parameters);

@@ -1,0 +1,15 @@
+#pragma once
+// Greedy search: at every step each sentence takes its most probable token,
+// until </s> or the length limit. The whole batch advances in one decoder step.
+
+#include "nmt/decoder/search/search_strategy.h"
+
+namespace nmt {
+
+class GreedySearch : public SearchStrategy {
+ public:
+  std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context, int batch,
+                                              int max_length, const DecodingOptions& options) override;
+};
+
+}  // namespace nmt

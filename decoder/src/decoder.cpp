@@ -1,0 +1,107 @@
+#include "nmt/decoder/decoder.h"
+
+#include "nmt/core/error.h"
+#include "nmt/core/random.h"
+
+namespace nmt {
+
+Decoder::Decoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden_size, int layers,
+                 float dropout, bool tied_embeddings)
+    : embedding_(vocab_size, embedding_size),
+      lstm_(dnn, embedding_size, hidden_size, layers, dropout, 0),
+      output_dropout_(dropout, 0),
+      projection_(dnn, hidden_size, vocab_size) {
+  if (tied_embeddings) {
+    if (embedding_size != hidden_size)
+      throw Error("tied embeddings need the embedding size equal to the hidden size");
+    projection_.share_weights(embedding_.weights().data(), embedding_.gradient().data());
+  }
+}
+
+void Decoder::initialize(uint64_t seed) {
+  Rng rng(seed);
+  for (auto& w : embedding_.weights()) w = rng.uniform(-0.1f, 0.1f);
+  if (projection_.weights() != embedding_.weights().data()) {
+    const std::size_t size = static_cast<std::size_t>(projection_.in()) * projection_.out();
+    for (std::size_t i = 0; i < size; ++i) projection_.weights()[i] = rng.uniform(-0.1f, 0.1f);
+  }
+  for (auto& b : projection_.bias()) b = 0.0f;
+  lstm_.initialize(seed + 1);
+}
+
+void Decoder::reseed_dropout(uint64_t seed) {
+  lstm_.reseed_dropout(seed);
+  output_dropout_.reseed(seed + 1000);
+}
+
+std::vector<Parameter> Decoder::parameters() {
+  std::vector<Parameter> parameters{{"decoder/embedding", embedding_.weights().data(),
+                                     embedding_.gradient().data(), embedding_.weights().size()}};
+  for (auto& parameter : lstm_.parameters("decoder/")) parameters.push_back(parameter);
+  if (projection_.weights() != embedding_.weights().data()) {
+    parameters.push_back({"decoder/output/weights", projection_.weights(),
+                          projection_.weight_gradient(),
+                          static_cast<std::size_t>(projection_.in()) * projection_.out()});
+  }
+  parameters.push_back({"decoder/output/bias", projection_.bias().data(),
+                        projection_.bias_gradient().data(), projection_.bias().size()});
+  return parameters;
+}
+
+Tensor& Decoder::forward(const int* target_input, int steps, int batch, const Context& context,
+                         bool training) {
+  const int rows = steps * batch;
+  target_input_.assign(target_input, target_input + rows);
+  context_ = context;
+  embedded_.resize({steps, batch, embedding_.dim()});
+  embedding_.forward(target_input, rows, embedded_.data());
+  lstm_.forward(embedded_, context_, training);
+  output_dropout_.forward(lstm_.output(), dropped_, training);
+  logits_.resize({rows, projection_.out()});
+  projection_.forward(dropped_.data(), rows, logits_.data());
+  return logits_;
+}
+
+void Decoder::backward(const Tensor& grad_logits) {
+  const int rows = static_cast<int>(target_input_.size());
+  grad_dropped_.resize(dropped_.shape());
+  projection_.backward(dropped_.data(), grad_logits.data(), rows, grad_dropped_.data());
+  if (output_dropout_.active(true)) {
+    output_dropout_.backward(grad_dropped_, grad_output_);
+    lstm_.backward(embedded_, context_, grad_output_, {});
+  } else {
+    lstm_.backward(embedded_, context_, grad_dropped_, {});
+  }
+  embedding_.backward(target_input_.data(), rows, lstm_.grad_input().data());
+}
+
+Context Decoder::grad_context() const {
+  Context grad;
+  for (int l = 0; l < lstm_.num_layers(); ++l) grad.push_back(lstm_.grad_initial_state(l));
+  return grad;
+}
+
+void Decoder::start(const Context& context) {
+  context_ = context;
+  started_ = false;
+}
+
+Tensor& Decoder::step(const int* previous, int batch) {
+  embedded_.resize({1, batch, embedding_.dim()});
+  embedding_.forward(previous, batch, embedded_.data());
+  // The first step starts from the encoder's context, later ones from the
+  // stack's own final state (LstmLayer copies an initial state it owns).
+  lstm_.forward(embedded_, started_ ? state() : context_, false);
+  started_ = true;
+  logits_.resize({batch, projection_.out()});
+  projection_.forward(lstm_.output().data(), batch, logits_.data());
+  return logits_;
+}
+
+Context Decoder::state() const {
+  Context state;
+  for (int l = 0; l < lstm_.num_layers(); ++l) state.push_back(lstm_.final_state(l));
+  return state;
+}
+
+}  // namespace nmt

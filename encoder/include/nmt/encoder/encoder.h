@@ -1,0 +1,44 @@
+#pragma once
+// The encoder: source embedding, then an L-layer LSTM. What it hands over is
+// the context: the final (h, c) of every layer, which seeds the decoder.
+// Every sentence of a batch has the same source length (see training/batching.h),
+// so the final state is each sentence's own last token.
+
+#include <cstdint>
+#include <vector>
+
+#include "nmt/core/dnn_context.h"
+#include "nmt/core/parameter.h"
+#include "nmt/core/tensor.h"
+#include "nmt/layers/embedding.h"
+#include "nmt/layers/lstm_stack.h"
+
+namespace nmt {
+
+class Encoder {
+ public:
+  Encoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden_size, int layers,
+          float dropout);
+
+  void initialize(uint64_t seed);
+  void reseed_dropout(uint64_t seed) { lstm_.reseed_dropout(seed); }
+  std::vector<Parameter> parameters();
+  void weights_changed() { lstm_.weights_changed(); }
+
+  // source: [T][N] token ids, time-major. Valid until the next forward.
+  void forward(const int* source, int steps, int batch, bool training);
+  Context context() const;
+
+  // grad_context: gradients reaching the context, one (h, c) per layer.
+  // Adds into the parameter gradients.
+  void backward(const Context& grad_context);
+
+ private:
+  layers::Embedding embedding_;
+  layers::LstmStack lstm_;
+  std::vector<int> source_;  // the last forward's ids, for the embedding's backward
+  Tensor embedded_;          // [T, N, E]
+  Tensor zero_grad_output_;  // the encoder's outputs feed nothing but the context
+};
+
+}  // namespace nmt

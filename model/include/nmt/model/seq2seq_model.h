@@ -1,0 +1,58 @@
+#pragma once
+// The translation model: an Encoder whose context seeds a Decoder. Forward and
+// backward of a whole batch with teacher forcing, and its weights in and out
+// of a model file.
+
+#include <cstdint>
+#include <vector>
+
+#include "nmt/core/dnn_context.h"
+#include "nmt/core/model_file.h"
+#include "nmt/core/parameter.h"
+#include "nmt/decoder/decoder.h"
+#include "nmt/encoder/encoder.h"
+#include "nmt/layers/softmax_cross_entropy.h"
+#include "nmt/model/batch.h"
+#include "nmt/model/model_config.h"
+
+namespace nmt {
+
+class Seq2SeqModel {
+ public:
+  Seq2SeqModel(DnnContext& dnn, const ModelConfig& config);
+
+  const ModelConfig& config() const { return config_; }
+  Encoder& encoder() { return encoder_; }
+  Decoder& decoder() { return decoder_; }
+
+  void initialize(uint64_t seed);
+  // Every trainable tensor once (a tied embedding appears once).
+  const std::vector<Parameter>& parameters() const { return parameters_; }
+  std::size_t parameter_count() const;
+  // After the weights changed (optimizer step, loading): refreshes the copies
+  // the oneDNN primitives read.
+  void weights_changed();
+  void zero_grad();
+
+  // Forward and backward on one batch: ADDS gradient_scale * d(loss)/d(weights)
+  // to the gradients. Dropout masks are drawn from dropout_seed.
+  layers::CrossEntropySums train_batch(const Batch& batch, float label_smoothing,
+                                       float gradient_scale, uint64_t dropout_seed);
+  // The loss without dropout or gradients (label smoothing 0: plain NLL).
+  layers::CrossEntropySums evaluate_batch(const Batch& batch);
+
+  // Sections "param/<name>" of a model file.
+  void save_weights(ModelFileWriter& file) const;
+  void load_weights(const ModelFileReader& file);
+
+ private:
+  layers::CrossEntropySums forward(const Batch& batch, bool training, float label_smoothing,
+                                   float gradient_scale);
+
+  ModelConfig config_;
+  Encoder encoder_;
+  Decoder decoder_;
+  std::vector<Parameter> parameters_;
+};
+
+}  // namespace nmt

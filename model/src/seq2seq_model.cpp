@@ -1,0 +1,79 @@
+#include "nmt/model/seq2seq_model.h"
+
+#include <cstring>
+
+#include "nmt/tokenization/subword_model.h"
+
+namespace nmt {
+
+Seq2SeqModel::Seq2SeqModel(DnnContext& dnn, const ModelConfig& config)
+    : config_((config.validate(), config)),
+      encoder_(dnn, config.source_vocab_size, config.embedding_size, config.hidden_size,
+               config.layers, config.dropout),
+      decoder_(dnn, config.target_vocab_size, config.embedding_size, config.hidden_size,
+               config.layers, config.dropout, config.tied_embeddings) {
+  parameters_ = encoder_.parameters();
+  for (auto& parameter : decoder_.parameters()) parameters_.push_back(parameter);
+}
+
+void Seq2SeqModel::initialize(uint64_t seed) {
+  encoder_.initialize(seed);
+  decoder_.initialize(seed + 100);
+  weights_changed();
+}
+
+std::size_t Seq2SeqModel::parameter_count() const {
+  std::size_t count = 0;
+  for (const auto& parameter : parameters_) count += parameter.size;
+  return count;
+}
+
+void Seq2SeqModel::weights_changed() {
+  encoder_.weights_changed();
+  decoder_.weights_changed();
+}
+
+void Seq2SeqModel::zero_grad() {
+  for (const auto& p : parameters_) std::memset(p.gradient, 0, p.size * sizeof(float));
+}
+
+layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training,
+                                               float label_smoothing, float gradient_scale) {
+  encoder_.forward(batch.source.data(), batch.source_length, batch.batch_size, training);
+  Tensor& logits = decoder_.forward(batch.target_input.data(), batch.target_length,
+                                    batch.batch_size, encoder_.context(), training);
+  // In training the gradient overwrites the logits in place: they are not needed again.
+  const auto sums = layers::softmax_cross_entropy(
+      logits.data(), batch.target_output.data(), batch.target_length * batch.batch_size,
+      decoder_.vocab_size(), label_smoothing, kPadId, gradient_scale,
+      training ? logits.data() : nullptr);
+  if (training) {
+    decoder_.backward(logits);
+    encoder_.backward(decoder_.grad_context());
+  }
+  return sums;
+}
+
+layers::CrossEntropySums Seq2SeqModel::train_batch(const Batch& batch, float label_smoothing,
+                                                   float gradient_scale, uint64_t dropout_seed) {
+  encoder_.reseed_dropout(dropout_seed);
+  decoder_.reseed_dropout(dropout_seed + 500);
+  return forward(batch, true, label_smoothing, gradient_scale);
+}
+
+layers::CrossEntropySums Seq2SeqModel::evaluate_batch(const Batch& batch) {
+  return forward(batch, false, 0.0f, 0.0f);
+}
+
+void Seq2SeqModel::save_weights(ModelFileWriter& file) const {
+  for (const auto& p : parameters_)
+    file.add_floats("param/" + p.name, {static_cast<std::int64_t>(p.size)}, p.value);
+}
+
+void Seq2SeqModel::load_weights(const ModelFileReader& file) {
+  for (const auto& p : parameters_)
+    file.read_floats("param/" + p.name, {static_cast<std::int64_t>(p.size)}, p.value);
+  weights_changed();
+}
+
+}  // namespace nmt

@@ -1,0 +1,154 @@
+#define BOOST_TEST_MODULE model
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "nmt/core/random.h"
+#include "nmt/decoder/search/greedy_search.h"
+#include "nmt/model/seq2seq_model.h"
+#include "nmt/tokenization/subword_model.h"
+#include "nmt/training/batching.h"
+#include "nmt/training/gradients.h"
+#include "nmt/training/optimizer.h"
+
+namespace {
+
+nmt::ModelConfig tiny_config(bool tied) {
+  nmt::ModelConfig config;
+  config.source_vocab_size = 12;
+  config.target_vocab_size = 10;
+  config.embedding_size = tied ? 6 : 4;
+  config.hidden_size = 6;
+  config.layers = 2;
+  config.dropout = 0.0f;
+  config.tied_embeddings = tied;
+  return config;
+}
+
+// Random pairs with ids above the reserved ones.
+std::vector<nmt::SentencePair> random_pairs(int count, int source_length, int source_vocab,
+                                            int target_vocab, uint64_t seed) {
+  nmt::Rng rng(seed);
+  std::vector<nmt::SentencePair> pairs(count);
+  for (auto& pair : pairs) {
+    pair.source.resize(source_length);
+    pair.target.resize(1 + rng.next() % 5);
+    for (auto& id : pair.source) id = 4 + static_cast<int>(rng.next() % (source_vocab - 4));
+    for (auto& id : pair.target) id = 4 + static_cast<int>(rng.next() % (target_vocab - 4));
+  }
+  return pairs;
+}
+
+void check_gradients_by_finite_differences(bool tied) {
+  nmt::DnnContext dnn;
+  nmt::Seq2SeqModel model(dnn, tiny_config(tied));
+  model.initialize(3);
+  // Larger weights than the initialization, so that gradients are not tiny.
+  for (const auto& p : model.parameters())
+    for (std::size_t i = 0; i < p.size; ++i) p.value[i] *= 4.0f;
+  model.weights_changed();
+  const auto pairs = random_pairs(3, 4, 12, 10, 7);
+  const auto batch = nmt::make_batch(pairs, {0, 1, 2}, true);
+
+  model.zero_grad();
+  model.train_batch(batch, 0.0f, 1.0f, 0);  // gradient of the summed loss
+
+  // f32 forward: loss noise ~1e-6 relative on a loss of ~20, so with h = 1e-2
+  // the central difference carries ~2e-3 absolute error; truncation is O(h^2).
+  const double h = 1e-2;
+  int checked = 0;
+  for (const auto& p : model.parameters()) {
+    const std::size_t stride = std::max<std::size_t>(1, p.size / 12);
+    for (std::size_t i = 0; i < p.size; i += stride) {
+      const float saved = p.value[i];
+      p.value[i] = saved + static_cast<float>(h);
+      model.weights_changed();
+      const double up = model.evaluate_batch(batch).loss;
+      p.value[i] = saved - static_cast<float>(h);
+      model.weights_changed();
+      const double down = model.evaluate_batch(batch).loss;
+      p.value[i] = saved;
+      model.weights_changed();
+      const double numeric = (up - down) / (2 * h);
+      const double analytic = p.gradient[i];
+      BOOST_TEST(std::abs(numeric - analytic) <= 3e-3 + 2e-2 * std::abs(numeric),
+                 p.name << "[" << i << "]: finite difference " << numeric << ", backward " << analytic);
+      ++checked;
+    }
+  }
+  BOOST_TEST(checked > 100);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(full_model_gradient_matches_finite_differences) {
+  check_gradients_by_finite_differences(false);
+}
+
+BOOST_AUTO_TEST_CASE(tied_embeddings_gradient_matches_finite_differences) {
+  check_gradients_by_finite_differences(true);
+}
+
+BOOST_AUTO_TEST_CASE(weights_round_trip_bit_exact_through_a_model_file) {
+  nmt::DnnContext dnn;
+  nmt::Seq2SeqModel model(dnn, tiny_config(false));
+  model.initialize(11);
+  nmt::ModelFileWriter writer;
+  model.save_weights(writer);
+  nmt::Seq2SeqModel loaded(dnn, tiny_config(false));
+  loaded.load_weights(nmt::ModelFileReader::parse(writer.serialize(), "model"));
+  for (std::size_t k = 0; k < model.parameters().size(); ++k) {
+    const auto& a = model.parameters()[k];
+    const auto& b = loaded.parameters()[k];
+    BOOST_TEST(a.name == b.name);
+    BOOST_TEST(std::memcmp(a.value, b.value, a.size * sizeof(float)) == 0);
+  }
+  const auto batch = nmt::make_batch(random_pairs(2, 3, 12, 10, 1), {0, 1}, true);
+  BOOST_TEST(model.evaluate_batch(batch).loss == loaded.evaluate_batch(batch).loss);
+}
+
+BOOST_AUTO_TEST_CASE(tiny_model_overfits_twenty_pairs_to_zero_errors) {
+  const auto started = std::chrono::steady_clock::now();
+  nmt::DnnContext dnn;
+  nmt::ModelConfig config = tiny_config(false);
+  config.source_vocab_size = 20;
+  config.target_vocab_size = 20;
+  config.embedding_size = 32;
+  config.hidden_size = 64;
+  config.dropout = 0.0f;
+  nmt::Seq2SeqModel model(dnn, config);
+  model.initialize(1);
+  // 20 pairs over a few source lengths; targets are arbitrary id sequences.
+  std::vector<nmt::SentencePair> pairs;
+  for (int length = 2; length <= 5; ++length) {
+    auto group = random_pairs(5, length, 20, 20, 100 + length);
+    pairs.insert(pairs.end(), group.begin(), group.end());
+  }
+  nmt::Optimizer adam({}, model.parameters());
+  nmt::BatchingOptions batching;
+  batching.batch_sentences = 5;
+  for (int epoch = 0; epoch < 300; ++epoch) {
+    for (const auto& indices : nmt::plan_epoch(pairs, batching, 9, epoch)) {
+      const auto batch = nmt::make_batch(pairs, indices, true);
+      model.zero_grad();
+      model.train_batch(batch, 0.0f, 1.0f / batch.target_tokens, epoch);
+      nmt::clip_gradient_norm(model.parameters(), 5.0);
+      adam.step(0.01);
+      model.weights_changed();
+    }
+  }
+  nmt::GreedySearch greedy;
+  int errors = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto batch = nmt::make_batch(pairs, {i}, true);
+    model.encoder().forward(batch.source.data(), batch.source_length, 1, false);
+    const auto result = greedy.search(model.decoder(), model.encoder().context(), 1, 20, {});
+    errors += result[0][0].tokens != pairs[i].target;
+  }
+  BOOST_TEST(errors == 0);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  BOOST_TEST_MESSAGE("overfit in " << seconds << " s");
+}
