@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "nmt/eval/bleu.h"
+#include "nmt/eval/corpus_score.h"
 
 using namespace nmt::eval;
 using L = BleuStatsLayout;
@@ -159,3 +160,19 @@ BOOST_AUTO_TEST_CASE(signatures_and_verbose) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(corpus_score_from_lines_equals_summed_statistics) {
+  const std::vector<std::string> hyps{"the cat sat on the mat  ", "a dog", ""};
+  const std::vector<std::string> refs{"the cat is on the mat", "the dog barks", "nothing"};
+  Bleu bleu;
+  std::array<int64_t, L::kSize> total{};
+  for (std::size_t i = 0; i < hyps.size(); ++i) {
+    const auto line = stats_of(bleu, std::string_view(hyps[i]).substr(0, i == 0 ? 22 : std::string::npos),
+                               {refs[i]});
+    for (std::size_t k = 0; k < total.size(); ++k) total[k] += line[k];
+  }
+  BOOST_TEST(corpus_score(bleu, hyps, refs) == bleu.score(total.data()).score);
+  BOOST_TEST(corpus_score(bleu, hyps, refs) > 0.0);
+  BOOST_CHECK_THROW(corpus_score(bleu, hyps, {"one"}), std::exception);
+}
+
