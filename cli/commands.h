@@ -14,5 +14,7 @@ int run_vocab(const Args& args);
 int run_tokenize(const Args& args);
 int run_detokenize(const Args& args);
 int run_bleu(const Args& args);
+int run_train(const Args& args);
+int run_translate(const Args& args);
 
 }  // namespace nmt::cli

@@ -27,6 +27,8 @@ const Subcommand kSubcommands[] = {
     {"tokenize", "split text into subword pieces (stdin to stdout)", nmt::cli::run_tokenize},
     {"detokenize", "join subword pieces back into text (stdin to stdout)",
      nmt::cli::run_detokenize},
+    {"train", "train a translation model on a parallel corpus", nmt::cli::run_train},
+    {"translate", "translate a file with a trained model", nmt::cli::run_translate},
     {"bleu", "score a translation with BLEU and chrF (sacreBLEU-exact)", nmt::cli::run_bleu},
 };
 

@@ -25,6 +25,11 @@ struct Batch {
   int target_tokens = 0;           // non-padding entries of target_output
 };
 
+// Sources of one length, time-major ([time][sentence]) into out; reversed in
+// time if reverse_source. Throws nmt::Error if the lengths differ.
+void layout_sources(const std::vector<const std::vector<int>*>& sources, bool reverse_source,
+                    std::vector<int>& out);
+
 // reverse_source: feed the source backwards (Sutskever et al., 2014).
 Batch make_batch(const std::vector<SentencePair>& pairs, const std::vector<std::size_t>& indices,
                  bool reverse_source);

@@ -1,0 +1,161 @@
+// `nmt train`: train a translation model on a parallel corpus.
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "commands.h"
+#include "nmt/core/atomic_file.h"
+#include "nmt/core/error.h"
+#include "nmt/tokenization/subword_trainer.h"
+#include "nmt/training/trainer.h"
+#include "options.h"
+
+namespace nmt::cli {
+
+namespace {
+
+// First Ctrl-C: finish the step, save a checkpoint, exit. Second: die at once.
+void on_interrupt(int) {
+  Trainer::request_stop();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+void log_to_file_too(const std::string& path) {
+  auto console = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
+  auto logger = std::make_shared<spdlog::logger>("nmt", spdlog::sinks_init_list{console, file});
+  logger->set_pattern("[%Y-%m-%d %H:%M:%S] %v");
+  spdlog::set_default_logger(logger);
+}
+
+// The subword models: given, or one joint model trained on the training data.
+std::pair<SubwordModel, SubwordModel> subword_models(const std::string& source, const std::string& target,
+                                                     const TrainingOptions& options, int vocab_size) {
+  if (!source.empty() || !target.empty()) {
+    if (source.empty() || target.empty())
+      throw Error("give both --source-vocab and --target-vocab, or neither (a joint model is then trained)");
+    return {SubwordModel::load(source), SubwordModel::load(target)};
+  }
+  const std::string path = options.model_path + ".spm.model";
+  if (!std::filesystem::exists(path)) {
+    spdlog::info("training a joint SentencePiece model ({} pieces) on the training data", vocab_size);
+    SubwordTrainingOptions subword;
+    subword.inputs = {options.train_source, options.train_target};
+    subword.vocab_size = vocab_size;
+    write_file_atomically(path, train_subword_model(subword));
+  }
+  spdlog::info("subword model: {}", path);
+  return {SubwordModel::load(path), SubwordModel::load(path)};
+}
+
+}  // namespace
+
+int run_train(const Args& args) {
+  const CommandSpec spec{
+      "train", "nmt train --train-src FILE --train-tgt FILE [--valid-src FILE --valid-tgt FILE] [-m MODEL] [options]",
+      "Trains an LSTM encoder-decoder on line-aligned parallel files. The best model (by\n"
+      "validation BLEU or perplexity) goes to MODEL, the last checkpoint to MODEL.checkpoint;\n"
+      "Ctrl-C saves a checkpoint and --resume continues exactly where training stopped.\n"
+      "Without --source-vocab/--target-vocab, a joint SentencePiece model is trained first\n"
+      "(MODEL.spm.model)."};
+  TrainingOptions options;
+  ModelConfig config;
+  std::string source_vocab, target_vocab, log_path;
+  int vocab_size = 8000, threads = 0, max_length = 100;
+  bool resume = false, tied = false;
+  po::options_description data("Data");
+  data.add_options()
+      ("train-src", po::value(&options.train_source)->required()->value_name("FILE"), "training source text")
+      ("train-tgt", po::value(&options.train_target)->required()->value_name("FILE"), "training target text")
+      ("valid-src", po::value(&options.valid_source)->value_name("FILE"), "validation source text")
+      ("valid-tgt", po::value(&options.valid_target)->value_name("FILE"), "validation target text")
+      ("model,m", po::value(&options.model_path)->default_value(options.model_path)->value_name("FILE"),
+       "where the model goes")
+      ("source-vocab", po::value(&source_vocab)->value_name("FILE"), "source SentencePiece model (nmt vocab)")
+      ("target-vocab", po::value(&target_vocab)->value_name("FILE"), "target SentencePiece model")
+      ("vocab-size", po::value(&vocab_size)->default_value(vocab_size), "size of the joint subword model trained when none is given")
+      ("max-length", po::value(&max_length)->default_value(max_length), "drop pairs with a side longer than this (subwords)");
+  po::options_description model("Model");
+  model.add_options()
+      ("embedding-size", po::value(&config.embedding_size)->default_value(config.embedding_size), "embedding size E")
+      ("hidden-size", po::value(&config.hidden_size)->default_value(config.hidden_size), "LSTM hidden size H")
+      ("layers", po::value(&config.layers)->default_value(config.layers), "LSTM layers in encoder and decoder")
+      ("dropout", po::value(&config.dropout)->default_value(config.dropout, "0.2"), "dropout between layers and before the output")
+      ("tied-embeddings", po::bool_switch(&tied), "share target embedding and output projection (needs E = H)")
+      ("reverse-source", po::value(&config.reverse_source)->default_value(true, "true"), "read the source backwards");
+  po::options_description training("Training");
+  training.add_options()
+      ("batch-size", po::value(&options.batching.batch_sentences)->default_value(64), "sentences per batch")
+      ("batch-tokens", po::value(&options.batching.batch_tokens)->default_value(0), "if > 0: padded target tokens per batch")
+      ("accumulate", po::value(&options.accumulate)->default_value(1), "batches per optimizer step")
+      ("optimizer", po::value(&options.optimizer.method)->default_value("adam"), "adam or sgd")
+      ("learning-rate", po::value(&options.schedule.base)->default_value(1e-3, "0.001"), "learning rate")
+      ("warmup-steps", po::value(&options.schedule.warmup_steps)->default_value(0), "linear warm-up steps")
+      ("lr-decay", po::value(&options.schedule.decay)->default_value("none"), "none, inverse-sqrt or exponential")
+      ("lr-decay-factor", po::value(&options.schedule.decay_factor)->default_value(0.5, "0.5"), "exponential: factor per --lr-decay-steps")
+      ("lr-decay-steps", po::value(&options.schedule.decay_steps)->default_value(10000), "exponential: steps per decay")
+      ("clip-norm", po::value(&options.clip_norm)->default_value(5.0, "5"), "gradient norm clipping (0 = off)")
+      ("label-smoothing", po::value(&options.label_smoothing)->default_value(0.1f, "0.1"), "label smoothing")
+      ("max-epochs", po::value(&options.max_epochs)->default_value(options.max_epochs), "stop after this many epochs (0 = no limit)")
+      ("max-steps", po::value(&options.max_steps)->default_value(0), "stop after this many steps (0 = no limit)")
+      ("max-minutes", po::value(&options.max_minutes)->default_value(0, "0"), "stop after this many minutes (0 = no limit)")
+      ("valid-every", po::value(&options.valid_every)->default_value(0), "validate every N steps (0 = every epoch)")
+      ("early-stopping", po::value(&options.early_stopping)->default_value("bleu"), "bleu or perplexity")
+      ("patience", po::value(&options.patience)->default_value(5), "stop after this many validations without improvement (0 = never)")
+      ("valid-batch-size", po::value(&options.valid_batch_size)->default_value(64), "sentences per validation batch")
+      ("seed", po::value(&options.seed)->default_value(1), "random seed (weights, batches, dropout)")
+      ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
+      ("resume", po::bool_switch(&resume), "continue from MODEL.checkpoint")
+      ("log", po::value(&log_path)->value_name("FILE"), "also write the log to FILE")
+      ("display-seconds", po::value(&options.display_seconds)->default_value(10, "10"), "seconds between progress lines");
+  po::options_description all;
+  all.add(data).add(model).add(training);
+  po::variables_map vm;
+  if (!parse_command_line(spec, all, nullptr, args, vm)) return 0;
+  if (options.valid_source.empty() != options.valid_target.empty())
+    throw Error("give both --valid-src and --valid-tgt, or neither");
+  options.filter.max_source_length = options.filter.max_target_length = max_length;
+  config.tied_embeddings = tied;
+  if (!log_path.empty()) log_to_file_too(log_path);
+
+  DnnContext::set_num_threads(threads);
+  DnnContext dnn;
+  spdlog::info("threads: {} | oneDNN ISA: {}", DnnContext::num_threads(), DnnContext::cpu_isa_name());
+  const std::string checkpoint = options.model_path + ".checkpoint";
+  std::unique_ptr<TranslationModel> translation_model;
+  if (resume) {
+    if (!std::filesystem::exists(checkpoint))
+      throw Error(checkpoint, "no checkpoint to resume from");
+    translation_model = std::make_unique<TranslationModel>(
+        TranslationModel::read(dnn, ModelFileReader::load(checkpoint)));
+  } else {
+    if (std::filesystem::exists(checkpoint))
+      throw Error(checkpoint, "a checkpoint of an earlier run exists: pass --resume to continue it, "
+                              "or remove it to start afresh");
+    auto [source, target] = subword_models(source_vocab, target_vocab, options, vocab_size);
+    config.source_vocab_size = source.vocab_size();
+    config.target_vocab_size = target.vocab_size();
+    translation_model = std::make_unique<TranslationModel>(
+        TranslationModel{std::move(source), std::move(target), std::make_unique<Seq2SeqModel>(dnn, config)});
+    translation_model->network->initialize(options.seed);
+  }
+  const auto& c = translation_model->network->config();
+  spdlog::info("model: E={} H={} L={} dropout={} tied={} reverse-source={} | vocab {}/{} | {} parameters",
+               c.embedding_size, c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.reverse_source,
+               c.source_vocab_size, c.target_vocab_size, translation_model->network->parameter_count());
+  Trainer trainer(options, *translation_model);
+  if (resume) trainer.resume();
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  trainer.run();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  return 0;
+}
+
+}  // namespace nmt::cli
