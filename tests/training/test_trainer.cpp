@@ -1,0 +1,150 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "nmt/core/error.h"
+#include "nmt/core/random.h"
+#include "nmt/tokenization/subword_trainer.h"
+#include "nmt/training/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small word-for-word "translation" task written to files, with a character
+// subword model, so the whole trainer runs in well under a second.
+struct TinyTask {
+  fs::path dir = fs::temp_directory_path() / "nmt_test_trainer";
+  nmt::TrainingOptions options;
+  std::string vocab_bytes;
+
+  TinyTask() {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::vector<std::string> src{"uno", "dos", "tres", "casa", "perro", "gato"};
+    const std::vector<std::string> tgt{"one", "two", "three", "house", "dog", "cat"};
+    nmt::Rng rng(4);
+    std::ofstream s(dir / "train.src"), t(dir / "train.tgt");
+    for (int line = 0; line < 60; ++line) {
+      const int words = 1 + static_cast<int>(rng.next() % 3);
+      for (int w = 0; w < words; ++w) {
+        const auto k = rng.next() % src.size();
+        s << (w ? " " : "") << src[k];
+        t << (w ? " " : "") << tgt[k];
+      }
+      s << "\n";
+      t << "\n";
+    }
+    s.close();
+    t.close();
+    std::ofstream(dir / "valid.src") << "uno dos\ngato\n";
+    std::ofstream(dir / "valid.tgt") << "one two\ncat\n";
+    nmt::SubwordTrainingOptions subword;
+    subword.inputs = {(dir / "train.src").string(), (dir / "train.tgt").string()};
+    subword.model_type = "char";
+    subword.vocab_size = 40;
+    subword.hard_vocab_limit = false;
+    subword.threads = 1;
+    vocab_bytes = nmt::train_subword_model(subword);
+
+    options.train_source = (dir / "train.src").string();
+    options.train_target = (dir / "train.tgt").string();
+    options.valid_source = (dir / "valid.src").string();
+    options.valid_target = (dir / "valid.tgt").string();
+    options.batching.batch_sentences = 8;
+    options.accumulate = 2;
+    options.max_epochs = 0;
+    options.valid_every = 4;
+    options.patience = 0;
+    options.display_seconds = 1e9;
+  }
+  ~TinyTask() { fs::remove_all(dir); }
+
+  nmt::TranslationModel fresh_model(nmt::DnnContext& dnn) const {
+    auto vocab = [&] { return nmt::SubwordModel::from_bytes(vocab_bytes, "vocab"); };
+    nmt::ModelConfig config;
+    config.source_vocab_size = config.target_vocab_size = vocab().vocab_size();
+    config.embedding_size = 8;
+    config.hidden_size = 12;
+    config.layers = 2;
+    config.dropout = 0.1f;  // dropout on: resume must redraw the same masks
+    nmt::TranslationModel model{vocab(), vocab(), std::make_unique<nmt::Seq2SeqModel>(dnn, config)};
+    model.network->initialize(5);
+    return model;
+  }
+};
+
+std::vector<float> all_weights(const nmt::Seq2SeqModel& model) {
+  std::vector<float> weights;
+  for (const auto& p : model.parameters()) weights.insert(weights.end(), p.value, p.value + p.size);
+  return weights;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(resumed_training_reaches_the_same_weights_as_uninterrupted) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+
+  auto straight_options = task.options;
+  straight_options.model_path = (task.dir / "straight.nmt").string();
+  straight_options.max_steps = 14;  // crosses an epoch boundary (60 pairs / 8 / 2 per step)
+  auto straight = task.fresh_model(dnn);
+  nmt::Trainer(straight_options, straight).run();
+
+  auto split_options = task.options;
+  split_options.model_path = (task.dir / "split.nmt").string();
+  split_options.max_steps = 5;
+  auto first_half = task.fresh_model(dnn);
+  const auto stopped = nmt::Trainer(split_options, first_half).run();
+  BOOST_TEST(stopped.step == 5);
+
+  split_options.max_steps = 14;
+  auto resumed = nmt::TranslationModel::read(dnn, nmt::ModelFileReader::load(split_options.model_path + ".checkpoint"));
+  nmt::Trainer trainer(split_options, resumed);
+  trainer.resume();
+  const auto finished = trainer.run();
+  BOOST_TEST(finished.step == 14);
+
+  const auto a = all_weights(*straight.network), b = all_weights(*resumed.network);
+  BOOST_REQUIRE(a.size() == b.size());
+  BOOST_TEST(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+  BOOST_TEST(all_weights(*first_half.network) != a);  // the second half did change the weights
+}
+
+BOOST_AUTO_TEST_CASE(best_model_is_self_contained_and_truncation_is_refused) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "model.nmt").string();
+  options.max_steps = 4;
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer(options, model).run();
+
+  const auto loaded = nmt::TranslationModel::load(dnn, options.model_path);
+  BOOST_TEST(loaded.source_vocab.vocab_size() == model.source_vocab.vocab_size());
+  BOOST_TEST(loaded.network->config().to_json() == model.network->config().to_json());
+
+  const auto bytes = fs::file_size(options.model_path);
+  fs::resize_file(options.model_path, bytes - 100);
+  BOOST_CHECK_EXCEPTION(nmt::TranslationModel::load(dnn, options.model_path), nmt::Error,
+                        [&](const nmt::Error& e) {
+                          const std::string message = e.what();
+                          return message.rfind(options.model_path + ":", 0) == 0 &&
+                                 message.find("corrupt or truncated") != std::string::npos;
+                        });
+}
+
+BOOST_AUTO_TEST_CASE(mismatched_training_files_name_both_counts) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  std::ofstream(task.dir / "short.tgt") << "one\n";
+  auto options = task.options;
+  options.train_target = (task.dir / "short.tgt").string();
+  auto model = task.fresh_model(dnn);
+  BOOST_CHECK_EXCEPTION(nmt::Trainer(options, model), nmt::Error, [&](const nmt::Error& e) {
+    return std::string(e.what()).find("has 60 lines but " + options.train_target + " has 1") != std::string::npos;
+  });
+}
