@@ -30,6 +30,7 @@ void log_to_file_too(const std::string& path) {
   auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
   auto logger = std::make_shared<spdlog::logger>("nmt", spdlog::sinks_init_list{console, file});
   logger->set_pattern("[%Y-%m-%d %H:%M:%S] %v");
+  logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
 
@@ -47,6 +48,7 @@ std::pair<SubwordModel, SubwordModel> subword_models(const std::string& source, 
     SubwordTrainingOptions subword;
     subword.inputs = {options.train_source, options.train_target};
     subword.vocab_size = vocab_size;
+    subword.hard_vocab_limit = false;  // a small corpus gets a smaller vocabulary, not an error
     write_file_atomically(path, train_subword_model(subword));
   }
   spdlog::info("subword model: {}", path);

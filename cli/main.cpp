@@ -1,6 +1,7 @@
 // `nmt`: the command-line front end. Dispatches to subcommands and turns errors
 // into one-line messages with a non-zero exit status.
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/program_options/errors.hpp>
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::ios::sync_with_stdio(false);
+  // Logs go to stderr: stdout carries the output (translations, tokens, scores).
+  spdlog::set_default_logger(spdlog::stderr_logger_st("nmt"));
   spdlog::set_pattern("[%H:%M:%S] %v");
   for (const auto& command : kSubcommands) {
     if (name != command.name) continue;
