@@ -20,8 +20,10 @@
 #include "nmt/core/random.h"
 #include "nmt/core/tensor.h"
 #include "nmt/layers/lstm_stack.h"
+#include "bench_util.h"
 
 using namespace nmt;
+using namespace nmt::bench;
 using nmt::layers::LstmStack;
 using nmt::layers::LstmState;
 
@@ -66,57 +68,6 @@ Options parse(int argc, char** argv) {
     }
   }
   return o;
-}
-
-Tensor random_tensor(const Shape& shape, Rng& rng) {
-  Tensor t(shape);
-  for (int64_t i = 0; i < t.size(); ++i) t[i] = rng.uniform(-1.0f, 1.0f);
-  return t;
-}
-
-double seconds_of(const std::function<void()>& work) {
-  const auto start = std::chrono::steady_clock::now();
-  work();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-constexpr int kWarmup = 3;
-
-// Median seconds of `work` over `repeats` calls after a warm-up.
-double median_seconds(int repeats, const std::function<void()>& work) {
-  for (int i = 0; i < kWarmup; ++i) work();
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) times.push_back(seconds_of(work));
-  return median(times);
-}
-
-// [1920 x 1024] x [1024 x 2048] in f32, plain layouts.
-double matmul_gflops(DnnContext& context, int repeats, std::string& impl) {
-  const int64_t M = 1920, K = 1024, N = 2048;
-  Rng rng(1);
-  Tensor a = random_tensor({M, K}, rng), b = random_tensor({K, N}, rng), c({M, N});
-  using tag = dnnl::memory::format_tag;
-  const auto a_desc = plain_desc({M, K}, tag::ab), b_desc = plain_desc({K, N}, tag::ab),
-             c_desc = plain_desc({M, N}, tag::ab);
-  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_desc, b_desc, c_desc),
-                                        context.engine());
-  impl = pd.impl_info_str();
-  const dnnl::matmul matmul(pd);
-  const std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, as_memory(a, a_desc, context.engine())},
-      {DNNL_ARG_WEIGHTS, as_memory(b, b_desc, context.engine())},
-      {DNNL_ARG_DST, as_memory(c, c_desc, context.engine())}};
-  const double seconds = median_seconds(repeats, [&] {
-    matmul.execute(context.stream(), args);
-    context.wait();
-  });
-  return 2.0 * M * K * N / seconds * 1e-9;
 }
 
 }  // namespace
