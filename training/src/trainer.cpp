@@ -142,8 +142,8 @@ bool Trainer::after_validation(const Validation& result) {
   spdlog::info("validation at step {}: perplexity {:.2f} | greedy BLEU {:.2f} | {}", state_.step,
                result.perplexity, result.bleu,
                improved ? "best so far, saved " + options_.model_path
-                        : "no improvement (" + std::to_string(state_.bad_validations) + "/" +
-                              std::to_string(options_.patience) + ")");
+                        : "no improvement (" + std::to_string(state_.bad_validations) +
+                              (options_.patience > 0 ? "/" + std::to_string(options_.patience) : "") + ")");
   return options_.patience > 0 && state_.bad_validations >= options_.patience;
 }
 
