@@ -74,50 +74,47 @@ std::string join(const Range& items) {
   return out;
 }
 
-}  // namespace
-
-int run_tokenize(const Args& args) {
-  const CommandSpec spec{"tokenize", "nmt tokenize -m spm.model [-i FILE] [-o FILE] [--ids]",
-                         "Splits each input line into subword pieces separated by spaces."};
+// Parses the options, then writes transform(line) for every input line.
+// Returns false when only --help was asked for.
+template <typename Transform>
+bool stream_lines(const CommandSpec& spec, const Args& args, const char* ids_help, Transform transform) {
   StreamOptions options;
-  auto desc = stream_options(options, "write token ids instead of pieces");
+  auto desc = stream_options(options, ids_help);
   po::variables_map vm;
-  if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
-
+  if (!parse_command_line(spec, desc, nullptr, args, vm)) return false;
   const auto model = SubwordModel::load(options.model);
   LineReader reader(options.input);
   LineWriter writer(options.output);
   std::string line;
   while (reader.next(line)) {
     require_utf8(line, reader.name(), reader.line_number());
-    writer.write(options.ids ? join(model.encode_ids(line)) : join(model.encode_pieces(line)));
+    writer.write(transform(model, options.ids, line, reader));
   }
   writer.flush();
+  return true;
+}
+
+}  // namespace
+
+int run_tokenize(const Args& args) {
+  const CommandSpec spec{"tokenize", "nmt tokenize -m spm.model [-i FILE] [-o FILE] [--ids]",
+                         "Splits each input line into subword pieces separated by spaces."};
+  stream_lines(spec, args, "write token ids instead of pieces",
+               [](const SubwordModel& model, bool ids, const std::string& line, const LineReader&) {
+                 return ids ? join(model.encode_ids(line)) : join(model.encode_pieces(line));
+               });
   return 0;
 }
 
 int run_detokenize(const Args& args) {
   const CommandSpec spec{"detokenize", "nmt detokenize -m spm.model [-i FILE] [-o FILE] [--ids]",
                          "Joins the space-separated subword pieces of each line back into text."};
-  StreamOptions options;
-  auto desc = stream_options(options, "read token ids instead of pieces");
-  po::variables_map vm;
-  if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
-
-  const auto model = SubwordModel::load(options.model);
-  LineReader reader(options.input);
-  LineWriter writer(options.output);
-  std::string line;
-  while (reader.next(line)) {
-    require_utf8(line, reader.name(), reader.line_number());
-    if (options.ids) {
-      writer.write(model.decode_ids(parse_ids(line, model, reader)));
-    } else {
-      const auto fields = split_on_spaces(line);
-      writer.write(model.decode_pieces(std::vector<std::string>(fields.begin(), fields.end())));
-    }
-  }
-  writer.flush();
+  stream_lines(spec, args, "read token ids instead of pieces",
+               [](const SubwordModel& model, bool ids, const std::string& line, const LineReader& reader) {
+                 if (ids) return model.decode_ids(parse_ids(line, model, reader));
+                 const auto fields = split_on_spaces(line);
+                 return model.decode_pieces(std::vector<std::string>(fields.begin(), fields.end()));
+               });
   return 0;
 }
 
