@@ -283,9 +283,11 @@ TrainingState Trainer::run() {
     else model_.save(options_.model_path);
   }
   save_checkpoint();
-  spdlog::info("stopped: {} | step {} | {} target tokens in {} | best model in {}, checkpoint in {}", reason,
-               state_.step, state_.target_tokens, ProgressLine::format_duration(state_.seconds),
-               options_.model_path, checkpoint_path());
+  spdlog::info("stopped: {} | step {} | {} target tokens in {} ({:.0f} tgt tok/s) | best model in {}, "
+               "checkpoint in {}",
+               reason, state_.step, state_.target_tokens, ProgressLine::format_duration(state_.seconds),
+               static_cast<double>(state_.target_tokens) / std::max(state_.seconds, 1e-9), options_.model_path,
+               checkpoint_path());
   return state_;
 }
 

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# nmt against the same model in PyTorch (bench/pytorch/seq2seq_baseline.py), on
+# the Bible corpus, same data, sizes, batch, optimizer and threads, one run at a
+# time. Prints a table of ratios (nmt / PyTorch).
+#
+#   bench/compare_pytorch.sh [--minutes M] [--threads N] [--work DIR]
+#
+# --minutes M  training time of each system (default 10); BLEU is compared at it
+# --threads N  threads of both systems (default 2)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work="$root/work/compare"
+minutes=10
+threads=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --minutes) minutes=$2; shift ;;
+    --threads) threads=$2; shift ;;
+    --work) work=$2; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "compare_pytorch: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+step() { printf '\n== %s\n' "$*" >&2; }
+
+"$root/scripts/install_deps.sh" diatheke sword-text-web sword-text-sparv python3-torch libopenblas0-openmp bc time
+case "$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)" in
+  *openblas-openmp*) ;;
+  *) echo "compare_pytorch: libblas.so.3 is not OpenBLAS (OpenMP); PyTorch would be unfairly slow" >&2; exit 1 ;;
+esac
+"$root/scripts/build.sh" >/dev/null
+nmt="${BUILD_DIR:-$root/build}/cli/nmt"
+torch_nmt="/usr/bin/python3 $root/bench/pytorch/seq2seq_baseline.py"
+mkdir -p "$work"
+"$root/scripts/prepare_bible.sh" --out "$work/bible" >&2
+data="$work/bible"
+
+step "subword model and ids"
+[ -s "$work/spm.model" ] || "$nmt" vocab --input "$data/train.es" "$data/train.en" --vocab-size 8000 \
+  --character-coverage 1.0 --model-prefix "$work/spm" 2>/dev/null
+for f in train.es train.en test.es; do
+  "$nmt" tokenize --ids -m "$work/spm.model" -i "$data/$f" -o "$work/$f.ids"
+done
+vocab=$(wc -l < "$work/spm.vocab")
+sizes="--embedding-size 256 --hidden-size 512 --layers 2 --dropout 0.2"
+
+# peak RSS in MiB of a command: /usr/bin/time's %M is KiB
+timed() { local out=$1; shift; /usr/bin/time -f '%M' -o "$out.rss" "$@"; }
+mib() { echo $(( $(tail -n 1 "$1.rss") / 1024 )); }
+
+step "training nmt for $minutes minutes ($threads threads)"
+rm -f "$work/nmt.nmt" "$work/nmt.nmt.checkpoint"
+timed "$work/nmt.train" "$nmt" train --train-src "$data/train.es" --train-tgt "$data/train.en" \
+  --source-vocab "$work/spm.model" --target-vocab "$work/spm.model" -m "$work/nmt.nmt" $sizes \
+  --max-epochs 0 --max-minutes "$minutes" --threads "$threads" --display-seconds 60 2> "$work/nmt.train.log"
+nmt_tok=$(grep -o '([0-9]* tgt tok/s)' "$work/nmt.train.log" | tail -n 1 | tr -dc '0-9')
+
+step "training PyTorch for $minutes minutes ($threads threads)"
+timed "$work/torch.train" $torch_nmt train --src "$work/train.es.ids" --tgt "$work/train.en.ids" --vocab "$vocab" \
+  --model "$work/torch.pt" $sizes --minutes "$minutes" --threads "$threads" > "$work/torch.train.json"
+torch_tok=$(/usr/bin/python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['target_tokens_per_second']))" "$work/torch.train.json")
+
+# score NAME FILE: a score of the test translation (2 decimals)
+score() {
+  "$nmt" bleu -r "$data/test.en" -i "$2" -m bleu chrf -f json -w 2 | /usr/bin/python3 -c "
+import json, sys
+scores = json.load(sys.stdin)
+scores = scores if isinstance(scores, list) else [scores]
+print(next(s['score'] for s in scores if s['name'].startswith(sys.argv[1])))" "$1"
+}
+ratio() { echo "scale=2; $1 / $2" | bc; }
+
+declare -A sps mem bleu chrf
+lines=$(wc -l < "$data/test.es")
+for beam in 1 5; do
+  step "translating the test books ($lines lines), beam $beam"
+  start=$(date +%s.%N)
+  timed "$work/nmt.beam$beam" "$nmt" translate -m "$work/nmt.nmt" -i "$data/test.es" -o "$work/nmt.beam$beam.en" \
+    --beam-size "$beam" --threads "$threads" --quiet
+  sps[nmt$beam]=$(echo "scale=1; $lines / ($(date +%s.%N) - $start)" | bc)
+  mem[nmt$beam]=$(mib "$work/nmt.beam$beam")
+  timed "$work/torch.beam$beam" $torch_nmt translate --model "$work/torch.pt" --src "$work/test.es.ids" \
+    --out "$work/torch.beam$beam.ids" --beam-size "$beam" --threads "$threads" > "$work/torch.beam$beam.json"
+  sps[torch$beam]=$(/usr/bin/python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['sentences_per_second'], 1))" "$work/torch.beam$beam.json")
+  mem[torch$beam]=$(mib "$work/torch.beam$beam")
+  "$nmt" detokenize --ids -m "$work/spm.model" -i "$work/torch.beam$beam.ids" -o "$work/torch.beam$beam.en"
+  for system in nmt torch; do
+    bleu[$system$beam]=$(score BLEU "$work/$system.beam$beam.en")
+    chrf[$system$beam]=$(score chrF "$work/$system.beam$beam.en")
+  done
+done
+
+step "LSTM forward+backward against the matmul rate"
+lstm_ratio=$("${BUILD_DIR:-$root/build}/bench/lstm/bench_lstm" --threads "$threads" | grep -o 'fwd+bwd [0-9.]*' | tail -n 1)
+isa=$("${BUILD_DIR:-$root/build}/bench/train/bench_train" --threads "$threads" --repeats 3 | tee "$work/bench_train.txt" | grep -o 'ISA [a-z0-9_]*')
+step_ratio=$(grep -o 'ratio whole step / matmul: [0-9.]*' "$work/bench_train.txt" | grep -o '[0-9.]*$')
+
+{
+echo
+echo "nmt vs PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') | $threads threads | $isa | $minutes minutes of training each"
+printf '%-34s %12s %12s %8s\n' "" "nmt" "PyTorch" "ratio"
+printf '%-34s %12s %12s %8s\n' "training target tokens/s" "$nmt_tok" "$torch_tok" "$(ratio "$nmt_tok" "$torch_tok")"
+printf '%-34s %12s %12s %8s\n' "peak memory in training (MiB)" "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")" "$(ratio "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")")"
+for beam in 1 5; do
+  printf '%-34s %12s %12s %8s\n' "translation sentences/s, beam $beam" "${sps[nmt$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[nmt$beam]}" "${sps[torch$beam]}")"
+  printf '%-34s %12s %12s %8s\n' "peak memory translating, beam $beam" "${mem[nmt$beam]}" "${mem[torch$beam]}" "$(ratio "${mem[nmt$beam]}" "${mem[torch$beam]}")"
+  printf '%-34s %12s %12s\n' "test BLEU / chrF2, beam $beam" "${bleu[nmt$beam]} / ${chrf[nmt$beam]}" "${bleu[torch$beam]} / ${chrf[torch$beam]}"
+done
+echo "nmt LSTM forward+backward / matmul: ${lstm_ratio#fwd+bwd }; whole training step / matmul: $step_ratio"
+} | tee "$work/table.txt"
