@@ -150,10 +150,12 @@ int run_train(const Args& args) {
   spdlog::info("model: E={} H={} L={} dropout={} tied={} reverse-source={} | vocab {}/{} | {} parameters",
                c.embedding_size, c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.reverse_source,
                c.source_vocab_size, c.target_vocab_size, translation_model->network->parameter_count());
-  Trainer trainer(options, *translation_model);
-  if (resume) trainer.resume();
+  // From here on Ctrl-C is a request: one that comes while the corpus loads
+  // ends the run after its first step, with a checkpoint.
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  Trainer trainer(options, *translation_model);
+  if (resume) trainer.resume();
   trainer.run();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -2,38 +2,99 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "commands.h"
+#include "nmt/core/error.h"
 #include "nmt/core/progress.h"
 #include "nmt/core/text_file.h"
+#include "nmt/decoder/search/length_normalization.h"
 #include "nmt/model/translator.h"
 #include "options.h"
 
 namespace nmt::cli {
 
+namespace {
+
+std::string format_score(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4f", static_cast<double>(value));
+  return text;
+}
+
+// One line per input line: the translation, or "LOGPROB ||| translation" with --scores.
+// n-best (Moses/Marian): "INDEX ||| translation ||| SCORE" per hypothesis, INDEX the
+// 0-based input line; with --scores a fourth field, the log-probability.
+void write_translations(const std::vector<std::vector<Translation>>& results, std::int64_t first_index,
+                        bool n_best, bool scores, LineWriter& writer) {
+  std::string line;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!n_best) {
+      const Translation& best = results[i].front();
+      writer.write(scores ? format_score(best.log_probability) + " ||| " + best.text : best.text);
+      continue;
+    }
+    for (const Translation& translation : results[i]) {
+      line = std::to_string(first_index + static_cast<std::int64_t>(i)) + " ||| " + translation.text +
+             " ||| " + format_score(translation.score);
+      if (scores) line += " ||| " + format_score(translation.log_probability);
+      writer.write(line);
+    }
+  }
+}
+
+}  // namespace
+
 int run_translate(const Args& args) {
   const CommandSpec spec{"translate", "nmt translate -m MODEL [-i FILE] [-o FILE] [options]",
                          "Translates one sentence per line, keeping line count and order (an empty line\n"
                          "gives an empty line). Reads and writes in chunks, so files of any size stream\n"
-                         "through in bounded memory."};
-  std::string model_path, input, output;
+                         "through in bounded memory. --scores prefixes each translation with its\n"
+                         "log-probability (\"LOGPROB ||| translation\", as nmt score computes it);\n"
+                         "--n-best N writes \"INDEX ||| translation ||| SCORE\" lines instead, best first,\n"
+                         "INDEX counting input lines from 0 and SCORE the length-normalized score."};
+  std::string model_path, input, output, normalize;
   DecodingOptions decoding;
-  int batch_size = 64, threads = 0, chunk_batches = 20;
-  bool quiet = false;
+  BatchLimits batch;
+  int threads = 0, chunk_batches = 20, n_best = 0;
+  bool quiet = false, scores = false;
   po::options_description desc("Options");
   desc.add_options()
       ("model,m", po::value(&model_path)->required()->value_name("FILE"), "model from nmt train")
       ("input,i", po::value(&input)->default_value("-")->value_name("FILE"), "source text (- = stdin)")
       ("output,o", po::value(&output)->default_value("-")->value_name("FILE"), "translations (- = stdout)")
       ("beam-size", po::value(&decoding.beam_size)->default_value(1), "beam size (1 = greedy search)")
+      ("normalize", po::value(&normalize)->default_value("gnmt"),
+       "rank beam hypotheses by: gnmt (log-probability / ((5 + length) / 6)^ALPHA), "
+       "average (per token) or none (log-probability)")
+      ("length-penalty", po::value(&decoding.length_penalty)->default_value(decoding.length_penalty, "0.6"),
+       "ALPHA of --normalize gnmt (0 = no normalization)")
+      ("n-best", po::value(&n_best)->default_value(0),
+       "write the N best translations of each line (N <= beam size; 0 = just the best)")
+      ("scores", po::bool_switch(&scores), "write each translation's log-probability")
       ("max-length-ratio", po::value(&decoding.max_length_ratio)->default_value(2.0f, "2"),
        "longest output: ratio * source length + 5 subwords ...")
       ("max-length", po::value(&decoding.max_length)->default_value(decoding.max_length), "... and at most this many")
-      ("batch-size", po::value(&batch_size)->default_value(batch_size), "sentences per search batch")
+      ("batch-size", po::value(&batch.sentences)->default_value(batch.sentences), "sentences per search batch ...")
+      ("batch-tokens", po::value(&batch.tokens)->default_value(0),
+       "... and at most this many source subwords per batch (0 = no limit)")
       ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
       ("quiet", po::bool_switch(&quiet), "no progress on stderr");
   po::variables_map vm;
   if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
-  if (batch_size < 1) throw po::validation_error(po::validation_error::invalid_option_value, "batch-size");
+  if (batch.sentences < 1) throw po::validation_error(po::validation_error::invalid_option_value, "batch-size");
+  if (batch.tokens < 0) throw po::validation_error(po::validation_error::invalid_option_value, "batch-tokens");
+  if (decoding.beam_size < 1) throw po::validation_error(po::validation_error::invalid_option_value, "beam-size");
+  if (n_best < 0 || n_best > decoding.beam_size)
+    throw po::error("--n-best " + std::to_string(n_best) + " needs --beam-size " + std::to_string(n_best) +
+                    " or more");
+  try {
+    decoding.length_normalization = parse_length_normalization(normalize);
+  } catch (const Error&) {
+    throw po::validation_error(po::validation_error::invalid_option_value, "normalize", normalize);
+  }
+  decoding.n_best = std::max(n_best, 1);
 
   DnnContext::set_num_threads(threads);
   DnnContext dnn;
@@ -44,7 +105,7 @@ int run_translate(const Args& args) {
   ProgressLine progress("translate", 0, "lines");
   progress.set_quiet(quiet);
 
-  const std::size_t chunk = static_cast<std::size_t>(batch_size) * chunk_batches;
+  const std::size_t chunk = static_cast<std::size_t>(batch.sentences) * chunk_batches;
   std::vector<std::string> lines;
   std::string line;
   std::int64_t done = 0;
@@ -59,7 +120,8 @@ int run_translate(const Args& args) {
       }
       lines.push_back(line);
     }
-    for (const auto& translation : translator.translate(lines, decoding, batch_size)) writer.write(translation);
+    write_translations(translator.translate_n_best(lines, decoding, batch), done, n_best > 0, scores,
+                       writer);
     writer.flush();
     done += static_cast<std::int64_t>(lines.size());
     progress.update(done);

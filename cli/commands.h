@@ -16,5 +16,6 @@ int run_detokenize(const Args& args);
 int run_bleu(const Args& args);
 int run_train(const Args& args);
 int run_translate(const Args& args);
+int run_score(const Args& args);
 
 }  // namespace nmt::cli

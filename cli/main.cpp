@@ -30,6 +30,7 @@ const Subcommand kSubcommands[] = {
      nmt::cli::run_detokenize},
     {"train", "train a translation model on a parallel corpus", nmt::cli::run_train},
     {"translate", "translate a file with a trained model", nmt::cli::run_translate},
+    {"score", "the model's log-probability of given translations", nmt::cli::run_score},
     {"bleu", "score a translation with BLEU and chrF (sacreBLEU-exact)", nmt::cli::run_bleu},
 };
 

@@ -53,6 +53,13 @@ void LineWriter::flush() {
   if (!*out_) throw Error(name_, "write failed (disk full or closed pipe?)");
 }
 
+std::size_t count_lines_to_end(LineReader& reader) {
+  std::string line;
+  while (reader.next(line)) {
+  }
+  return reader.line_number();
+}
+
 std::size_t find_invalid_utf8(std::string_view text) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());

@@ -1,5 +1,8 @@
 #include "nmt/decoder/decoder.h"
 
+#include <algorithm>
+#include <string>
+
 #include "nmt/core/error.h"
 #include "nmt/core/random.h"
 
@@ -83,16 +86,62 @@ Context Decoder::grad_context() const {
 
 void Decoder::start(const Context& context) {
   context_ = context;
-  started_ = false;
+  from_lstm_state_ = false;
+}
+
+namespace {
+
+// dst row r = src row origins[r]; dst is resized to [origins.size(), H].
+void gather_rows(const Tensor& src, const std::vector<int>& origins, Tensor& dst) {
+  const int64_t width = src.dim(1);
+  dst.resize({static_cast<int64_t>(origins.size()), width});
+  for (std::size_t r = 0; r < origins.size(); ++r) {
+    const float* from = src.data() + origins[r] * width;
+    std::copy(from, from + width, dst.data() + static_cast<int64_t>(r) * width);
+  }
+}
+
+}  // namespace
+
+void Decoder::start(const Context& context, int copies) {
+  if (context.size() != static_cast<std::size_t>(lstm_.num_layers()))
+    throw Error("Decoder::start: a context of " + std::to_string(context.size()) + " layers for " +
+                std::to_string(lstm_.num_layers()));
+  const int batch = static_cast<int>(context.front().h->dim(0));
+  std::vector<int> origins(static_cast<std::size_t>(batch) * copies);
+  for (std::size_t r = 0; r < origins.size(); ++r) origins[r] = static_cast<int>(r) / copies;
+  beam_h_.resize(context.size());
+  beam_c_.resize(context.size());
+  context_.clear();
+  for (std::size_t l = 0; l < context.size(); ++l) {
+    gather_rows(*context[l].h, origins, beam_h_[l]);
+    gather_rows(*context[l].c, origins, beam_c_[l]);
+    context_.push_back({&beam_h_[l], &beam_c_[l]});
+  }
+  from_lstm_state_ = false;
+}
+
+void Decoder::reorder_state(const std::vector<int>& origins) {
+  beam_h_.resize(static_cast<std::size_t>(lstm_.num_layers()));
+  beam_c_.resize(static_cast<std::size_t>(lstm_.num_layers()));
+  context_.clear();
+  for (int l = 0; l < lstm_.num_layers(); ++l) {
+    const layers::LstmState last = lstm_.final_state(l);
+    gather_rows(*last.h, origins, beam_h_[l]);
+    gather_rows(*last.c, origins, beam_c_[l]);
+    context_.push_back({&beam_h_[l], &beam_c_[l]});
+  }
+  from_lstm_state_ = false;
 }
 
 Tensor& Decoder::step(const int* previous, int batch) {
   embedded_.resize({1, batch, embedding_.dim()});
   embedding_.forward(previous, batch, embedded_.data());
   // The first step starts from the encoder's context, later ones from the
-  // stack's own final state (LstmLayer copies an initial state it owns).
-  lstm_.forward(embedded_, started_ ? state() : context_, false);
-  started_ = true;
+  // stack's own final state (LstmLayer copies an initial state it owns) or
+  // from the rows reorder_state gathered.
+  lstm_.forward(embedded_, from_lstm_state_ ? state() : context_, false);
+  from_lstm_state_ = true;
   logits_.resize({batch, projection_.out()});
   projection_.forward(lstm_.output().data(), batch, logits_.data());
   return logits_;

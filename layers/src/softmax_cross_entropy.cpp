@@ -67,4 +67,19 @@ void log_softmax(float* values, int rows, int vocab) {
   }
 }
 
+void target_log_probabilities(const float* logits, const int* targets, int rows, int vocab,
+                              int ignore_id, float* out) {
+#pragma omp parallel for schedule(static)
+  for (int r = 0; r < rows; ++r) {
+    if (targets[r] == ignore_id) {
+      out[r] = 0.0f;
+      continue;
+    }
+    const float* row = logits + static_cast<std::size_t>(r) * vocab;
+    float max;
+    const float lse = static_cast<float>(log_sum_exp(row, vocab, &max));
+    out[r] = row[targets[r]] - lse;
+  }
+}
+
 }  // namespace nmt::layers

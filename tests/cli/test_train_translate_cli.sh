@@ -55,7 +55,9 @@ expect_contains "resume without checkpoint message" "$stderr" "new.nmt.checkpoin
 timeout 120 "$nmt" train --train-src train.src --train-tgt train.tgt -m int.nmt $small --max-epochs 0 \
   --display-seconds 0.2 2> int.log &
 pid=$!
-for _ in $(seq 100); do grep -q "step" int.log 2>/dev/null && break; sleep 0.1; done
+# Interrupt once training has surely started (a progress line is out).
+for _ in $(seq 600); do grep -q "| step " int.log 2>/dev/null && break; sleep 0.1; done
+grep -q "| step " int.log || fail "no progress line within 60 s: $(cat int.log)"
 kill -INT $pid
 wait $pid
 expect_equal "interrupted run exits 0" "$?" 0

@@ -5,17 +5,6 @@
 
 namespace nmt {
 
-namespace {
-
-std::size_t count_remaining_lines(LineReader& reader) {
-  std::string line;
-  while (reader.next(line)) {
-  }
-  return reader.line_number();
-}
-
-}  // namespace
-
 ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::string& target_path,
                                     const SubwordModel& source_model,
                                     const SubwordModel& target_model, const CorpusFilter& filter) {
@@ -27,8 +16,8 @@ ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::s
     const bool has_source = source.next(source_line);
     const bool has_target = target.next(target_line);
     if (has_source != has_target) {
-      const std::size_t source_lines = has_source ? count_remaining_lines(source) : source.line_number();
-      const std::size_t target_lines = has_target ? count_remaining_lines(target) : target.line_number();
+      const std::size_t source_lines = has_source ? count_lines_to_end(source) : source.line_number();
+      const std::size_t target_lines = has_target ? count_lines_to_end(target) : target.line_number();
       throw Error(source.name() + " has " + std::to_string(source_lines) + " lines but " +
                   target.name() + " has " + std::to_string(target_lines) +
                   ": parallel files must be line-aligned");

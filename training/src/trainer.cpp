@@ -121,7 +121,8 @@ Trainer::Validation Trainer::validate() {
   result.perplexity = std::exp(nll / static_cast<double>(std::max<std::size_t>(tokens, 1)));
   Translator translator(model_);
   const auto hypotheses =
-      translator.translate(valid_source_lines_, options_.valid_decoding, options_.valid_batch_size);
+      translator.translate(valid_source_lines_, options_.valid_decoding,
+                           BatchLimits{options_.valid_batch_size, 0});
   eval::Bleu bleu;
   result.bleu = eval::corpus_score(bleu, hypotheses, valid_target_lines_);
   return result;
@@ -160,7 +161,6 @@ std::string Trainer::progress_line(double loss_per_token, double nll_per_token, 
 }
 
 TrainingState Trainer::run() {
-  stop_requested = 0;
   const auto run_start = Clock::now();
   const double seconds_before = state_.seconds;
   const bool reverse = model_.network->config().reverse_source;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "nmt/decoder/search/length_normalization.h"
 #include "nmt/layers/softmax_cross_entropy.h"
 #include "nmt/tokenization/subword_model.h"
 
@@ -9,7 +10,7 @@ namespace nmt {
 
 std::vector<std::vector<Hypothesis>> GreedySearch::search(Decoder& decoder, const Context& context,
                                                           int batch, int max_length,
-                                                          const DecodingOptions& /*options*/) {
+                                                          const DecodingOptions& options) {
   std::vector<Hypothesis> best(static_cast<std::size_t>(batch));
   std::vector<bool> finished(static_cast<std::size_t>(batch), false);
   std::vector<int> previous(static_cast<std::size_t>(batch), kBosId);
@@ -39,7 +40,8 @@ std::vector<std::vector<Hypothesis>> GreedySearch::search(Decoder& decoder, cons
   }
   std::vector<std::vector<Hypothesis>> result;
   for (auto& hypothesis : best) {
-    hypothesis.score = hypothesis.log_probability;
+    const int length = static_cast<int>(hypothesis.tokens.size()) + 1;
+    hypothesis.score = normalized_score(hypothesis.log_probability, length, options);
     result.push_back({std::move(hypothesis)});
   }
   return result;

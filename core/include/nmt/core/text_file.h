@@ -53,6 +53,10 @@ class LineWriter {
   std::ostream* out_;
 };
 
+// Reads to the end; returns the reader's line count (e.g. for a message that
+// two files differ in length).
+std::size_t count_lines_to_end(LineReader& reader);
+
 // Byte offset of the first invalid UTF-8 sequence in text, or npos when valid.
 std::size_t find_invalid_utf8(std::string_view text);
 

@@ -41,10 +41,18 @@ class Decoder {
 
   // Search: start from a context, then feed one token per sentence per step.
   void start(const Context& context);
+  // Beam search: each sentence's context repeated `copies` times, so that rows
+  // n * copies .. n * copies + copies - 1 of every later step belong to
+  // sentence n. Steps then run on batch * copies rows.
+  void start(const Context& context, int copies);
   // previous: [N] ids. Returns logits [N, V] for the next token.
   Tensor& step(const int* previous, int batch);
-  // The state after the last step, e.g. to reorder it between beams.
+  // The state after the last step.
   Context state() const;
+  // Before the next step: its row r starts from row origins[r] of the state
+  // after the last step (a surviving beam carries on from its parent). One
+  // copy per layer; the row count, and so the primitives, stay the same.
+  void reorder_state(const std::vector<int>& origins);
 
  private:
   layers::Embedding embedding_;
@@ -58,7 +66,10 @@ class Decoder {
   Tensor dropped_;    // [T, N, H]: LSTM output after dropout
   Tensor logits_;     // [T * N, V]
   Tensor grad_dropped_, grad_output_;
-  bool started_ = false;
+  // Search state of the next step: the LSTM's own final state, or context_
+  // (the start, or rows gathered into beam_h_/beam_c_ by reorder_state).
+  bool from_lstm_state_ = false;
+  std::vector<Tensor> beam_h_, beam_c_;  // per layer, [N, H]
 };
 
 }  // namespace nmt

@@ -3,12 +3,25 @@
 
 namespace nmt {
 
+// What a search ranks finished hypotheses by, given their log-probability lp
+// and length n (output tokens + 1 for </s>, whose probability lp includes):
+//   none:    lp
+//   gnmt:    lp / ((5 + n)^alpha / 6^alpha)   (Wu et al., 2016; alpha = length_penalty)
+//   average: lp / n
+// Without normalization beam search favors short outputs: every token lowers lp.
+enum class LengthNormalization { none, gnmt, average };
+
 struct DecodingOptions {
   int beam_size = 1;             // 1 = greedy search
-  float length_penalty = 0.0f;   // GNMT alpha; 0 = raw log-probability
+  int n_best = 1;                // hypotheses returned per sentence, at most beam_size
+  LengthNormalization length_normalization = LengthNormalization::gnmt;
+  float length_penalty = 0.6f;   // GNMT alpha (Wu et al.'s choice); 0 = raw log-probability
   float max_length_ratio = 2.0f; // output at most ratio * source length + 5 tokens ...
   int max_length = 250;          // ... and never more than this
 };
+
+// Throws nmt::Error for a beam size below 1 or an n-best list longer than the beam.
+void validate(const DecodingOptions& options);
 
 // The longest output allowed for a source of the given length.
 inline int max_output_length(const DecodingOptions& options, int source_length) {

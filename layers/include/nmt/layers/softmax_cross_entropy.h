@@ -26,4 +26,10 @@ CrossEntropySums softmax_cross_entropy(const float* logits, const int* targets, 
 // In place: each row of [rows, vocab] becomes its log-softmax.
 void log_softmax(float* values, int rows, int vocab);
 
+// log p(targets[r]) of each row of logits [rows, vocab] into out [rows], in
+// the same float arithmetic as log_softmax, so that summing them reproduces a
+// search's sum. Rows whose target is ignore_id get 0.
+void target_log_probabilities(const float* logits, const int* targets, int rows, int vocab,
+                              int ignore_id, float* out);
+
 }  // namespace nmt::layers

@@ -1,31 +1,47 @@
 #pragma once
 // Translating many sentences: groups them by source length (the encoder needs
-// one length per batch), runs a search per group, and returns the results in
-// the original order.
+// one length per batch), runs a search per batch (greedy for beam size 1,
+// beam search otherwise), and returns the results in the original order.
 
 #include <string>
 #include <vector>
 
 #include "nmt/decoder/decoding_options.h"
 #include "nmt/decoder/search/search_strategy.h"
+#include "nmt/model/source_batches.h"
 #include "nmt/model/translation_model.h"
 
 namespace nmt {
 
+// One entry of an n-best list, as text.
+struct Translation {
+  std::string text;
+  float log_probability = 0;  // as nmt score computes it
+  float score = 0;            // what the search ranked by
+};
+
 class Translator {
  public:
   explicit Translator(TranslationModel& model);
+  // Subword ids only (translate_ids): no vocabularies needed.
+  explicit Translator(Seq2SeqModel& network);
 
-  // sources: subword ids; empty sources give empty hypotheses. batch_size:
-  // sentences per search call.
-  std::vector<Hypothesis> translate_ids(const std::vector<std::vector<int>>& sources,
-                                        const DecodingOptions& options, int batch_size);
-  // Plain text in, detokenized text out.
+  // sources: subword ids. Per sentence, up to options.n_best hypotheses, best
+  // first; an empty source gives one empty hypothesis (log-probability 0).
+  std::vector<std::vector<Hypothesis>> translate_ids(const std::vector<std::vector<int>>& sources,
+                                                     const DecodingOptions& options,
+                                                     const BatchLimits& limits);
+  // Plain text in, detokenized n-best lists out.
+  std::vector<std::vector<Translation>> translate_n_best(const std::vector<std::string>& lines,
+                                                         const DecodingOptions& options,
+                                                         const BatchLimits& limits);
+  // Plain text in, the best translation of each line out.
   std::vector<std::string> translate(const std::vector<std::string>& lines,
-                                     const DecodingOptions& options, int batch_size);
+                                     const DecodingOptions& options, const BatchLimits& limits);
 
  private:
-  TranslationModel& model_;
+  Seq2SeqModel& network_;
+  TranslationModel* model_ = nullptr;  // for text; null for ids only
 };
 
 }  // namespace nmt

@@ -66,8 +66,8 @@ class Trainer {
   // Trains until a limit, early stopping, or a stop request. Returns the state.
   TrainingState run();
 
-  // Asks run() to save a checkpoint and return after the current step
-  // (safe to call from a signal handler).
+  // Asks run() to save a checkpoint and return after the current step (safe
+  // to call from a signal handler). A request stays until the process ends.
   static void request_stop();
 
   std::string checkpoint_path() const { return options_.model_path + ".checkpoint"; }

@@ -1,0 +1,87 @@
+// `nmt score`: the model's log-probability of given translations.
+
+#include <cstdio>
+
+#include "commands.h"
+#include "nmt/core/error.h"
+#include "nmt/core/progress.h"
+#include "nmt/core/text_file.h"
+#include "nmt/model/scorer.h"
+#include "nmt/model/translation_model.h"
+#include "options.h"
+
+namespace nmt::cli {
+
+int run_score(const Args& args) {
+  const CommandSpec spec{"score", "nmt score -m MODEL --src FILE --tgt FILE [-o FILE] [options]",
+                         "Writes log p(target | source) under the model for each line pair: the sum of\n"
+                         "the log-probabilities of the target's subwords and the final </s>, by teacher\n"
+                         "forcing. One number per line, in input order; for a translation nmt translate\n"
+                         "produced it is the log-probability translate --scores reports. An empty source\n"
+                         "scores 0 with an empty target and -inf otherwise (translate maps it to nothing)."};
+  std::string model_path, source_path, target_path, output;
+  BatchLimits batch;
+  int threads = 0, chunk_batches = 20;
+  bool quiet = false;
+  po::options_description desc("Options");
+  desc.add_options()
+      ("model,m", po::value(&model_path)->required()->value_name("FILE"), "model from nmt train")
+      ("src", po::value(&source_path)->required()->value_name("FILE"), "source sentences (- = stdin)")
+      ("tgt", po::value(&target_path)->required()->value_name("FILE"), "their translations, line-aligned")
+      ("output,o", po::value(&output)->default_value("-")->value_name("FILE"), "scores (- = stdout)")
+      ("batch-size", po::value(&batch.sentences)->default_value(batch.sentences), "sentences per batch ...")
+      ("batch-tokens", po::value(&batch.tokens)->default_value(0),
+       "... and at most this many source subwords per batch (0 = no limit)")
+      ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
+      ("quiet", po::bool_switch(&quiet), "no progress on stderr");
+  po::variables_map vm;
+  if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
+  if (batch.sentences < 1) throw po::validation_error(po::validation_error::invalid_option_value, "batch-size");
+  if (batch.tokens < 0) throw po::validation_error(po::validation_error::invalid_option_value, "batch-tokens");
+
+  DnnContext::set_num_threads(threads);
+  DnnContext dnn;
+  auto model = TranslationModel::load(dnn, model_path);
+  Scorer scorer(*model.network);
+  LineReader source(source_path);
+  LineReader target(target_path);
+  LineWriter writer(output);
+  ProgressLine progress("score", 0, "lines");
+  progress.set_quiet(quiet);
+
+  const std::size_t chunk = static_cast<std::size_t>(batch.sentences) * chunk_batches;
+  std::vector<SentencePair> pairs;
+  std::string source_line, target_line;
+  std::int64_t done = 0;
+  bool more = true;
+  char number[32];
+  while (more) {
+    pairs.clear();
+    while (pairs.size() < chunk) {
+      const bool has_source = source.next(source_line);
+      const bool has_target = target.next(target_line);
+      if (has_source != has_target) {
+        const std::size_t source_lines = has_source ? count_lines_to_end(source) : source.line_number();
+        const std::size_t target_lines = has_target ? count_lines_to_end(target) : target.line_number();
+        throw Error(source.name() + " has " + std::to_string(source_lines) + " lines but " +
+                    target.name() + " has " + std::to_string(target_lines) +
+                    ": source and target must be line-aligned");
+      }
+      if (!(more = has_source)) break;
+      require_utf8(source_line, source.name(), source.line_number());
+      require_utf8(target_line, target.name(), target.line_number());
+      pairs.push_back({model.source_vocab.encode_ids(source_line), model.target_vocab.encode_ids(target_line)});
+    }
+    for (const float score : scorer.score_ids(pairs, batch)) {
+      std::snprintf(number, sizeof number, "%.4f", static_cast<double>(score));
+      writer.write(number);
+    }
+    writer.flush();
+    done += static_cast<std::int64_t>(pairs.size());
+    progress.update(done);
+  }
+  progress.finish(done);
+  return 0;
+}
+
+}  // namespace nmt::cli

@@ -1,0 +1,31 @@
+#pragma once
+// Beam search: every sentence keeps beam_size live hypotheses; one decoder
+// step advances all of them, for all sentences of the batch, at once
+// (batch * beam_size rows). After each step the surviving beams' LSTM states
+// are gathered by origin (Decoder::reorder_state), not recomputed.
+//
+// Each step ranks, per sentence, every extension of every live beam by its
+// log-probability. Among the best 2K candidates (K = beam_size), a </s> in
+// the first K finishes a hypothesis; the first K others become the next
+// beams (so K stay live, as in fairseq). Ties go to the lower beam, then the
+// lower token id, so that K = 1 takes exactly greedy search's choices.
+//
+// A sentence is done when K hypotheses have finished (CTranslate2's and
+// Marian's rule), or earlier when n_best have finished and no live beam can
+// still beat the n_best-th of them (best_reachable_score), or at the length
+// limit, where every live beam is finished with </s>. The search stops when
+// every sentence of the batch is done; done sentences keep their rows, so the
+// decoder runs on one shape throughout.
+
+#include "nmt/decoder/search/search_strategy.h"
+
+namespace nmt {
+
+class BeamSearch : public SearchStrategy {
+ public:
+  // Up to options.n_best hypotheses per sentence, best score first.
+  std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context, int batch,
+                                              int max_length, const DecodingOptions& options) override;
+};
+
+}  // namespace nmt

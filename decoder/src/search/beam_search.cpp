@@ -1,0 +1,189 @@
+#include "nmt/decoder/search/beam_search.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "nmt/decoder/search/length_normalization.h"
+#include "nmt/layers/softmax_cross_entropy.h"
+#include "nmt/tokenization/subword_model.h"
+
+namespace nmt {
+
+namespace {
+
+constexpr float kNoBeam = -std::numeric_limits<float>::infinity();
+
+struct Beam {
+  std::vector<int> tokens;
+  float log_probability = kNoBeam;  // kNoBeam: an empty slot (fewer candidates than K)
+};
+
+struct Candidate {
+  float log_probability;
+  int index;  // beam * vocab + token
+};
+
+// The best `count` extensions of a sentence's live beams, best first. Scanned
+// in index order and inserted after equal ones: ties keep the lower index.
+void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int vocab, int count,
+                     std::vector<Candidate>& best) {
+  best.clear();
+  for (std::size_t k = 0; k < beams.size(); ++k) {
+    const float base = beams[k].log_probability;
+    if (base == kNoBeam) continue;
+    const float* row = log_probs + k * static_cast<std::size_t>(vocab);
+    for (int token = 0; token < vocab; ++token) {
+      const float value = base + row[token];
+      if (static_cast<int>(best.size()) == count && !(value > best.back().log_probability)) continue;
+      const auto at = std::find_if(best.begin(), best.end(),
+                                   [&](const Candidate& c) { return c.log_probability < value; });
+      best.insert(at, {value, static_cast<int>(k) * vocab + token});
+      if (static_cast<int>(best.size()) > count) best.pop_back();
+    }
+  }
+}
+
+struct Sentence {
+  std::vector<Beam> beams;
+  std::vector<Hypothesis> finished;
+  bool done = false;
+};
+
+class BatchBeams {
+ public:
+  BatchBeams(int batch, int beam_size, int max_length, const DecodingOptions& options)
+      : beam_size_(beam_size), max_length_(max_length), options_(options),
+        sentences_(static_cast<std::size_t>(batch)),
+        previous_(static_cast<std::size_t>(batch) * beam_size, kBosId),
+        origins_(previous_.size()) {
+    // One live beam to start with: K copies of <s> would fill the beam with
+    // duplicates.
+    for (auto& sentence : sentences_) {
+      sentence.beams.resize(static_cast<std::size_t>(beam_size));
+      sentence.beams.front().log_probability = 0.0f;
+    }
+    for (std::size_t r = 0; r < origins_.size(); ++r) origins_[r] = static_cast<int>(r);
+  }
+
+  int undone() const {
+    return static_cast<int>(std::count_if(sentences_.begin(), sentences_.end(),
+                                          [](const Sentence& s) { return !s.done; }));
+  }
+  const std::vector<int>& previous() const { return previous_; }
+  const std::vector<int>& origins() const { return origins_; }
+
+  // log_probs: [batch * K, V] of the step that produced output token `step`.
+  void advance(const float* log_probs, int vocab, int step) {
+    const int K = beam_size_;
+    for (std::size_t b = 0; b < sentences_.size(); ++b) {
+      Sentence& sentence = sentences_[b];
+      const int first_row = static_cast<int>(b) * K;
+      for (int k = 0; k < K; ++k) origins_[first_row + k] = first_row + k;
+      if (sentence.done) continue;
+      const float* rows = log_probs + static_cast<std::size_t>(first_row) * vocab;
+      if (step == max_length_) {
+        finish_all(sentence, rows, vocab);
+        continue;
+      }
+      best_candidates(rows, sentence.beams, vocab, 2 * K, candidates_);
+      next_.clear();
+      for (std::size_t rank = 0; rank < candidates_.size(); ++rank) {
+        const Candidate& c = candidates_[rank];
+        const int k = c.index / vocab, token = c.index % vocab;
+        const Beam& parent = sentence.beams[static_cast<std::size_t>(k)];
+        if (token == kEosId) {
+          if (rank < static_cast<std::size_t>(K)) finish(sentence, parent.tokens, c.log_probability);
+          continue;
+        }
+        if (static_cast<int>(next_.size()) == K) continue;
+        origins_[first_row + static_cast<int>(next_.size())] = first_row + k;
+        previous_[first_row + next_.size()] = token;
+        next_.push_back({parent.tokens, c.log_probability});
+        next_.back().tokens.push_back(token);
+      }
+      for (std::size_t j = next_.size(); j < static_cast<std::size_t>(K); ++j) {
+        previous_[first_row + j] = kEosId;  // an empty slot: its output is ignored
+        next_.push_back({});
+      }
+      sentence.beams.swap(next_);
+      sentence.done = is_done(sentence, step + 1);
+    }
+  }
+
+  std::vector<std::vector<Hypothesis>> results() {
+    std::vector<std::vector<Hypothesis>> results;
+    for (auto& sentence : sentences_) {
+      auto& finished = sentence.finished;
+      std::stable_sort(finished.begin(), finished.end(),
+                       [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+      if (finished.size() > static_cast<std::size_t>(options_.n_best))
+        finished.resize(static_cast<std::size_t>(options_.n_best));
+      results.push_back(std::move(finished));
+    }
+    return results;
+  }
+
+ private:
+  void finish(Sentence& sentence, const std::vector<int>& tokens, float log_probability) {
+    const int length = static_cast<int>(tokens.size()) + 1;
+    sentence.finished.push_back(
+        {tokens, log_probability, normalized_score(log_probability, length, options_)});
+  }
+
+  // At the length limit only </s> may follow.
+  void finish_all(Sentence& sentence, const float* rows, int vocab) {
+    for (std::size_t k = 0; k < sentence.beams.size(); ++k) {
+      const Beam& beam = sentence.beams[k];
+      if (beam.log_probability == kNoBeam) continue;
+      finish(sentence, beam.tokens, beam.log_probability + rows[k * vocab + kEosId]);
+    }
+    sentence.done = true;
+  }
+
+  // tokens: the live beams' length after this step.
+  bool is_done(const Sentence& sentence, int tokens) const {
+    const auto& finished = sentence.finished;
+    if (finished.size() >= static_cast<std::size_t>(beam_size_)) return true;
+    float best_live = kNoBeam;
+    for (const Beam& beam : sentence.beams) best_live = std::max(best_live, beam.log_probability);
+    if (best_live == kNoBeam) return true;
+    const std::size_t n = static_cast<std::size_t>(options_.n_best);
+    if (finished.size() < n) return false;
+    std::vector<float> scores;
+    for (const auto& hypothesis : finished) scores.push_back(hypothesis.score);
+    std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(n - 1), scores.end(),
+                     std::greater<float>());
+    return scores[n - 1] >= best_reachable_score(best_live, tokens + 1, max_length_ + 1, options_);
+  }
+
+  int beam_size_, max_length_;
+  const DecodingOptions& options_;
+  std::vector<Sentence> sentences_;
+  std::vector<int> previous_;  // [batch * K]: the token each row feeds next
+  std::vector<int> origins_;   // [batch * K]: the row of the last step each row continues
+  std::vector<Candidate> candidates_;
+  std::vector<Beam> next_;
+};
+
+}  // namespace
+
+std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const Context& context,
+                                                        int batch, int max_length,
+                                                        const DecodingOptions& options) {
+  validate(options);
+  const int K = options.beam_size;
+  const int vocab = decoder.vocab_size();
+  const int rows = batch * K;
+  BatchBeams beams(batch, K, max_length, options);
+  decoder.start(context, K);
+  // max_length counts output tokens; one more step may produce </s>.
+  for (int step = 0; step <= max_length && beams.undone() > 0; ++step) {
+    if (step > 0) decoder.reorder_state(beams.origins());
+    Tensor& logits = decoder.step(beams.previous().data(), rows);
+    layers::log_softmax(logits.data(), rows, vocab);
+    beams.advance(logits.data(), vocab, step);
+  }
+  return beams.results();
+}
+
+}  // namespace nmt

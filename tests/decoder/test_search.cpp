@@ -1,0 +1,247 @@
+#define BOOST_TEST_MODULE decoder
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "nmt/core/error.h"
+#include "nmt/core/random.h"
+#include "nmt/decoder/search/beam_search.h"
+#include "nmt/decoder/search/greedy_search.h"
+#include "nmt/decoder/search/length_normalization.h"
+#include "nmt/model/scorer.h"
+#include "nmt/model/seq2seq_model.h"
+#include "nmt/model/translator.h"
+#include "nmt/tokenization/subword_model.h"
+
+namespace {
+
+constexpr int kTargetVocab = 8;  // 4 reserved ids + 4 words: small enough to enumerate
+
+// Scorer and search run the decoder in different shapes (all steps at once,
+// one step at a time), so their sums differ by float rounding only.
+constexpr float kLogProbabilityTolerance = 1e-4f;
+
+// A tiny model with random weights scaled up, so that its distributions are
+// peaked like a trained model's rather than near uniform.
+struct TinyModel {
+  nmt::DnnContext dnn;
+  nmt::Seq2SeqModel network;
+
+  explicit TinyModel(uint64_t seed) : network(dnn, config()) {
+    network.initialize(seed);
+    for (const auto& p : network.parameters())
+      for (std::size_t i = 0; i < p.size; ++i) p.value[i] *= 6.0f;
+    network.weights_changed();
+  }
+
+  static nmt::ModelConfig config() {
+    nmt::ModelConfig config;
+    config.source_vocab_size = 12;
+    config.target_vocab_size = kTargetVocab;
+    config.embedding_size = 8;
+    config.hidden_size = 16;
+    config.layers = 2;
+    config.dropout = 0.0f;
+    return config;
+  }
+
+  // Encodes `sources` (one length) and runs `search` on them.
+  std::vector<std::vector<nmt::Hypothesis>> search(nmt::SearchStrategy& search,
+                                                   const std::vector<std::vector<int>>& sources,
+                                                   int max_length, const nmt::DecodingOptions& options) {
+    std::vector<const std::vector<int>*> group;
+    for (const auto& source : sources) group.push_back(&source);
+    std::vector<int> laid_out;
+    nmt::layout_sources(group, network.config().reverse_source, laid_out);
+    const int batch = static_cast<int>(sources.size());
+    network.encoder().forward(laid_out.data(), static_cast<int>(sources.front().size()), batch, false);
+    return search.search(network.decoder(), network.encoder().context(), batch, max_length, options);
+  }
+
+  float score(const std::vector<int>& source, const std::vector<int>& target) {
+    nmt::Scorer scorer(network);
+    return scorer.score_ids({{source, target}}, {}).front();
+  }
+};
+
+std::vector<std::vector<int>> random_sources(int count, int length, uint64_t seed) {
+  nmt::Rng rng(seed);
+  std::vector<std::vector<int>> sources(static_cast<std::size_t>(count));
+  for (auto& source : sources) {
+    source.resize(static_cast<std::size_t>(length));
+    for (auto& id : source) id = 4 + static_cast<int>(rng.next() % 8);
+  }
+  return sources;
+}
+
+nmt::DecodingOptions beam_options(int beam_size, int n_best, nmt::LengthNormalization normalization) {
+  nmt::DecodingOptions options;
+  options.beam_size = beam_size;
+  options.n_best = n_best;
+  options.length_normalization = normalization;
+  return options;
+}
+
+// Every output of up to max_length tokens (any id but </s>), scored by
+// teacher forcing and ranked as the search ranks them, best first.
+std::vector<nmt::Hypothesis> exhaustive_search(TinyModel& model, const std::vector<int>& source,
+                                               int max_length, const nmt::DecodingOptions& options) {
+  std::vector<std::vector<int>> outputs{{}};
+  for (std::size_t begin = 0, length = 1; length <= static_cast<std::size_t>(max_length); ++length) {
+    const std::size_t end = outputs.size();
+    for (std::size_t i = begin; i < end; ++i) {
+      for (int token = 0; token < kTargetVocab; ++token) {
+        if (token == nmt::kEosId) continue;
+        auto longer = outputs[i];
+        longer.push_back(token);
+        outputs.push_back(std::move(longer));
+      }
+    }
+    begin = end;
+  }
+  std::vector<nmt::SentencePair> pairs;
+  for (const auto& output : outputs) pairs.push_back({source, output});
+  nmt::Scorer scorer(model.network);
+  const auto log_probabilities = scorer.score_ids(pairs, {});
+  std::vector<nmt::Hypothesis> ranked;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const int length = static_cast<int>(outputs[i].size()) + 1;
+    ranked.push_back({outputs[i], log_probabilities[i],
+                      nmt::normalized_score(log_probabilities[i], length, options)});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const nmt::Hypothesis& a, const nmt::Hypothesis& b) { return a.score > b.score; });
+  return ranked;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(beam_size_one_gives_exactly_the_greedy_output) {
+  TinyModel model(1);
+  const auto sources = random_sources(6, 5, 11);
+  for (const auto normalization : {nmt::LengthNormalization::gnmt, nmt::LengthNormalization::average}) {
+    const auto options = beam_options(1, 1, normalization);
+    nmt::GreedySearch greedy;
+    nmt::BeamSearch beam;
+    const auto expected = model.search(greedy, sources, 12, options);
+    const auto found = model.search(beam, sources, 12, options);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      BOOST_TEST_REQUIRE(found[i].size() == 1u);
+      BOOST_TEST(found[i][0].tokens == expected[i][0].tokens);
+      BOOST_TEST(found[i][0].log_probability == expected[i][0].log_probability);
+      BOOST_TEST(found[i][0].score == expected[i][0].score);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_beam_wider_than_every_prefix_gives_the_exhaustive_n_best_list) {
+  // 7 tokens may follow each prefix: 343 outputs of 3 tokens, 400 in all.
+  TinyModel model(2);
+  const int max_length = 3;
+  const auto sources = random_sources(3, 4, 12);
+  for (const auto normalization : {nmt::LengthNormalization::none, nmt::LengthNormalization::gnmt,
+                                    nmt::LengthNormalization::average}) {
+    const auto options = beam_options(400, 10, normalization);
+    nmt::BeamSearch beam;
+    const auto found = model.search(beam, sources, max_length, options);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const auto expected = exhaustive_search(model, sources[i], max_length, options);
+      BOOST_TEST_REQUIRE(found[i].size() == 10u);
+      for (std::size_t rank = 0; rank < found[i].size(); ++rank) {
+        BOOST_TEST(found[i][rank].tokens == expected[rank].tokens,
+                   nmt::to_string(normalization) << ": sentence " << i << ", rank " << rank);
+        BOOST_TEST(std::abs(found[i][rank].log_probability - expected[rank].log_probability) <=
+                   kLogProbabilityTolerance);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_large_beam_finds_the_exhaustive_best) {
+  // 2,801 outputs of up to 4 tokens; a beam of 16 keeps a fraction of them.
+  TinyModel model(3);
+  const int max_length = 4;
+  const auto sources = random_sources(8, 3, 13);
+  for (const auto normalization : {nmt::LengthNormalization::none, nmt::LengthNormalization::gnmt}) {
+    const auto options = beam_options(16, 1, normalization);
+    nmt::BeamSearch beam;
+    const auto found = model.search(beam, sources, max_length, options);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const auto best = exhaustive_search(model, sources[i], max_length, options).front();
+      BOOST_TEST(found[i].front().tokens == best.tokens,
+                 nmt::to_string(normalization) << ": sentence " << i);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_scorer_gives_the_log_probability_the_search_reported) {
+  TinyModel model(4);
+  const auto sources = random_sources(5, 6, 14);
+  nmt::BeamSearch beam;
+  nmt::GreedySearch greedy;
+  for (nmt::SearchStrategy* search : std::vector<nmt::SearchStrategy*>{&greedy, &beam}) {
+    const auto options = beam_options(search == &beam ? 5 : 1, search == &beam ? 5 : 1,
+                                      nmt::LengthNormalization::gnmt);
+    const auto found = model.search(*search, sources, 15, options);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      for (const auto& hypothesis : found[i]) {
+        BOOST_TEST(std::abs(model.score(sources[i], hypothesis.tokens) - hypothesis.log_probability) <=
+                   kLogProbabilityTolerance);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long) {
+  TinyModel model(5);
+  const auto sources = random_sources(6, 4, 15);
+  for (const int n_best : {1, 3, 6}) {
+    const auto options = beam_options(6, n_best, nmt::LengthNormalization::gnmt);
+    nmt::BeamSearch beam;
+    const auto found = model.search(beam, sources, 10, options);
+    for (const auto& list : found) {
+      BOOST_TEST(!list.empty());
+      BOOST_TEST(list.size() <= static_cast<std::size_t>(n_best));
+      std::set<std::vector<int>> distinct;
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        distinct.insert(list[k].tokens);
+        if (k > 0) BOOST_TEST(list[k - 1].score >= list[k].score);
+        BOOST_TEST(list[k].score == nmt::normalized_score(list[k].log_probability,
+                                                          static_cast<int>(list[k].tokens.size()) + 1, options));
+      }
+      BOOST_TEST(distinct.size() == list.size());
+    }
+  }
+  nmt::BeamSearch beam;
+  BOOST_CHECK_THROW(model.search(beam, sources, 10, beam_options(2, 3, nmt::LengthNormalization::gnmt)),
+                    nmt::Error);
+}
+
+BOOST_AUTO_TEST_CASE(batched_translation_equals_one_sentence_at_a_time) {
+  TinyModel model(6);
+  std::vector<std::vector<int>> sources;
+  for (int length : {3, 5, 3, 0, 7, 5, 3}) {
+    auto more = random_sources(2, length, 100 + static_cast<uint64_t>(sources.size()));
+    sources.insert(sources.end(), more.begin(), more.end());
+  }
+  nmt::Translator translator(model.network);
+  for (const auto& options : {beam_options(1, 1, nmt::LengthNormalization::gnmt),
+                              beam_options(4, 3, nmt::LengthNormalization::gnmt)}) {
+    const auto batched = translator.translate_ids(sources, options, {64, 0});
+    const auto by_tokens = translator.translate_ids(sources, options, {64, 10});
+    const auto single = translator.translate_ids(sources, options, {1, 0});
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      BOOST_TEST_REQUIRE(batched[i].size() == single[i].size());
+      BOOST_TEST_REQUIRE(by_tokens[i].size() == single[i].size());
+      for (std::size_t k = 0; k < single[i].size(); ++k) {
+        BOOST_TEST(batched[i][k].tokens == single[i][k].tokens, "sentence " << i << ", entry " << k);
+        BOOST_TEST(by_tokens[i][k].tokens == single[i][k].tokens);
+        BOOST_TEST(std::abs(batched[i][k].log_probability - single[i][k].log_probability) <=
+                   kLogProbabilityTolerance);
+      }
+      if (sources[i].empty()) BOOST_TEST((single[i].size() == 1 && single[i][0].tokens.empty()));
+    }
+  }
+}
