@@ -52,13 +52,16 @@ expect_exit 1 "resume without checkpoint" -- "$nmt" train --train-src train.src 
 expect_contains "resume without checkpoint message" "$stderr" "new.nmt.checkpoint: no checkpoint"
 
 # Ctrl-C saves a checkpoint and exits cleanly; --resume continues from it.
-timeout 120 "$nmt" train --train-src train.src --train-tgt train.tgt -m int.nmt $small --max-epochs 0 \
+"$nmt" train --train-src train.src --train-tgt train.tgt -m int.nmt $small --max-epochs 0 \
   --display-seconds 0.2 2> int.log &
 pid=$!
 # Interrupt once training has surely started (a progress line is out).
 for _ in $(seq 600); do grep -q "| step " int.log 2>/dev/null && break; sleep 0.1; done
 grep -q "| step " int.log || fail "no progress line within 60 s: $(cat int.log)"
 kill -INT $pid
+# It must stop on its own; a hung process is killed and counted as a failure.
+for _ in $(seq 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -0 $pid 2>/dev/null && { kill -9 $pid; fail "interrupted run did not stop within 60 s"; }
 wait $pid
 expect_equal "interrupted run exits 0" "$?" 0
 expect_contains "interrupted message" "$(cat int.log)" "stopped: interrupted"
