@@ -41,6 +41,9 @@ void Linear::share_weights(float* weights, float* gradient) {
 Linear::Primitives& Linear::primitives_for(int rows) {
   auto found = cache_.find(rows);
   if (found != cache_.end()) return found->second;
+  // Row counts vary with every batch shape in training; a full cache starts
+  // over rather than growing without bound.
+  if (cache_.size() >= kMaxCachedShapes) cache_.clear();
   // W is [out, in] row-major: read as [in, out] it is the transposed layout "ba".
   const auto forward_desc =
       with_bias_ ? dnnl::matmul::desc(matrix(rows, in_, tag::ab), matrix(in_, out_, tag::ba),

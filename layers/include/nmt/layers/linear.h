@@ -46,6 +46,7 @@ class Linear {
   float* weights_;
   float* weight_gradient_;
   std::vector<float> bias_, bias_gradient_;
+  static constexpr std::size_t kMaxCachedShapes = 256;
   std::map<int, Primitives> cache_;
 };
 
