@@ -1,5 +1,7 @@
 #include "nmt/model/translator.h"
 
+#include <algorithm>
+
 #include <memory>
 
 #include "nmt/core/error.h"
@@ -26,25 +28,60 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
     const std::vector<std::vector<int>>& sources, const DecodingOptions& options,
     const BatchLimits& limits) {
   const auto search = make_search(options);
-  std::vector<std::size_t> source_lengths;
-  source_lengths.reserve(sources.size());
-  for (const auto& source : sources) source_lengths.push_back(source.size());
-
   const bool reverse = network_.config().reverse_source;
+  const int layers = network_.config().layers;
+  const int hidden = network_.config().hidden_size;
+  auto& encoder = network_.encoder();
+
+  // The decoder reads only the context, so a decoder batch may hold several
+  // source lengths: sentences in order of length are cut within the limits,
+  // each batch is encoded in runs of one length (the encoder's constraint),
+  // and the runs' contexts are stacked. Large decoder batches matter: every
+  // step streams the projection and LSTM weights from memory once per batch.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    if (!sources[i].empty()) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return sources[a].size() < sources[b].size(); });
+
   std::vector<std::vector<Hypothesis>> results(sources.size(), std::vector<Hypothesis>(1));
-  std::vector<int> batch_source;
-  std::vector<const std::vector<int>*> group;
-  for (const auto& indices : source_batches(source_lengths, limits)) {
-    const int steps = static_cast<int>(sources[indices.front()].size());
-    const int batch = static_cast<int>(indices.size());
-    group.clear();
-    for (const std::size_t i : indices) group.push_back(&sources[i]);
-    layout_sources(group, reverse, batch_source);
-    auto& encoder = network_.encoder();
-    encoder.forward(batch_source.data(), steps, batch, false);
-    auto found = search->search(network_.decoder(), encoder.context(), batch,
-                                max_output_length(options, steps), options);
-    for (int b = 0; b < batch; ++b) results[indices[b]] = std::move(found[b]);
+  std::vector<Tensor> stacked_h(static_cast<std::size_t>(layers)), stacked_c(stacked_h.size());
+  std::vector<int> batch_source, max_lengths;
+  std::vector<const std::vector<int>*> run;
+  std::size_t start = 0;
+  while (start < order.size()) {
+    std::size_t end = start;
+    std::size_t tokens = 0;
+    while (end < order.size() && end - start < static_cast<std::size_t>(limits.sentences) &&
+           (limits.tokens <= 0 || end == start ||
+            tokens + sources[order[end]].size() <= static_cast<std::size_t>(limits.tokens)))
+      tokens += sources[order[end++]].size();
+    const int batch = static_cast<int>(end - start);
+    for (auto& h : stacked_h) h.resize({batch, hidden});
+    for (auto& c : stacked_c) c.resize({batch, hidden});
+    max_lengths.clear();
+    for (std::size_t first = start; first < end;) {
+      const std::size_t length = sources[order[first]].size();
+      std::size_t last = first;
+      run.clear();
+      while (last < end && sources[order[last]].size() == length) run.push_back(&sources[order[last++]]);
+      layout_sources(run, reverse, batch_source);
+      encoder.forward(batch_source.data(), static_cast<int>(length), static_cast<int>(run.size()), false);
+      const Context context = encoder.context();
+      const std::size_t offset = (first - start) * static_cast<std::size_t>(hidden);
+      const std::size_t count = run.size() * static_cast<std::size_t>(hidden);
+      for (int l = 0; l < layers; ++l) {
+        std::copy_n(context[l].h->data(), count, stacked_h[l].data() + offset);
+        std::copy_n(context[l].c->data(), count, stacked_c[l].data() + offset);
+      }
+      max_lengths.insert(max_lengths.end(), run.size(), max_output_length(options, static_cast<int>(length)));
+      first = last;
+    }
+    Context context;
+    for (int l = 0; l < layers; ++l) context.push_back({&stacked_h[l], &stacked_c[l]});
+    auto found = search->search(network_.decoder(), context, batch, max_lengths, options);
+    for (int b = 0; b < batch; ++b) results[order[start + b]] = std::move(found[b]);
+    start = end;
   }
   return results;
 }

@@ -51,8 +51,8 @@ struct Sentence {
 
 class BatchBeams {
  public:
-  BatchBeams(int batch, int beam_size, int max_length, const DecodingOptions& options)
-      : beam_size_(beam_size), max_length_(max_length), options_(options),
+  BatchBeams(int batch, int beam_size, const std::vector<int>& max_lengths, const DecodingOptions& options)
+      : beam_size_(beam_size), max_lengths_(max_lengths), options_(options),
         sentences_(static_cast<std::size_t>(batch)),
         previous_(static_cast<std::size_t>(batch) * beam_size, kBosId),
         origins_(previous_.size()) {
@@ -81,7 +81,8 @@ class BatchBeams {
       for (int k = 0; k < K; ++k) origins_[first_row + k] = first_row + k;
       if (sentence.done) continue;
       const float* rows = log_probs + static_cast<std::size_t>(first_row) * vocab;
-      if (step == max_length_) {
+      const int max_length = max_lengths_[b];
+      if (step == max_length) {
         finish_all(sentence, rows, vocab);
         continue;
       }
@@ -106,7 +107,7 @@ class BatchBeams {
         next_.push_back({});
       }
       sentence.beams.swap(next_);
-      sentence.done = is_done(sentence, step + 1);
+      sentence.done = is_done(sentence, step + 1, max_length);
     }
   }
 
@@ -141,7 +142,7 @@ class BatchBeams {
   }
 
   // tokens: the live beams' length after this step.
-  bool is_done(const Sentence& sentence, int tokens) const {
+  bool is_done(const Sentence& sentence, int tokens, int max_length) const {
     const auto& finished = sentence.finished;
     if (finished.size() >= static_cast<std::size_t>(beam_size_)) return true;
     float best_live = kNoBeam;
@@ -153,10 +154,11 @@ class BatchBeams {
     for (const auto& hypothesis : finished) scores.push_back(hypothesis.score);
     std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(n - 1), scores.end(),
                      std::greater<float>());
-    return scores[n - 1] >= best_reachable_score(best_live, tokens + 1, max_length_ + 1, options_);
+    return scores[n - 1] >= best_reachable_score(best_live, tokens + 1, max_length + 1, options_);
   }
 
-  int beam_size_, max_length_;
+  int beam_size_;
+  const std::vector<int>& max_lengths_;
   const DecodingOptions& options_;
   std::vector<Sentence> sentences_;
   std::vector<int> previous_;  // [batch * K]: the token each row feeds next
@@ -168,16 +170,17 @@ class BatchBeams {
 }  // namespace
 
 std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const Context& context,
-                                                        int batch, int max_length,
+                                                        int batch, const std::vector<int>& max_lengths,
                                                         const DecodingOptions& options) {
   validate(options);
   const int K = options.beam_size;
   const int vocab = decoder.vocab_size();
   const int rows = batch * K;
-  BatchBeams beams(batch, K, max_length, options);
+  BatchBeams beams(batch, K, max_lengths, options);
   decoder.start(context, K);
-  // max_length counts output tokens; one more step may produce </s>.
-  for (int step = 0; step <= max_length && beams.undone() > 0; ++step) {
+  // A limit counts output tokens; one more step may produce </s>.
+  const int longest = batch > 0 ? *std::max_element(max_lengths.begin(), max_lengths.end()) : 0;
+  for (int step = 0; step <= longest && beams.undone() > 0; ++step) {
     if (step > 0) decoder.reorder_state(beams.origins());
     Tensor& logits = decoder.step(beams.previous().data(), rows);
     layers::log_softmax(logits.data(), rows, vocab);

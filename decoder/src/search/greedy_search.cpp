@@ -9,7 +9,7 @@
 namespace nmt {
 
 std::vector<std::vector<Hypothesis>> GreedySearch::search(Decoder& decoder, const Context& context,
-                                                          int batch, int max_length,
+                                                          int batch, const std::vector<int>& max_lengths,
                                                           const DecodingOptions& options) {
   std::vector<Hypothesis> best(static_cast<std::size_t>(batch));
   std::vector<bool> finished(static_cast<std::size_t>(batch), false);
@@ -17,15 +17,16 @@ std::vector<std::vector<Hypothesis>> GreedySearch::search(Decoder& decoder, cons
   const int vocab = decoder.vocab_size();
   decoder.start(context);
   int unfinished = batch;
-  // max_length counts output tokens; one more step may produce </s>.
-  for (int step = 0; step <= max_length && unfinished > 0; ++step) {
+  // A limit counts output tokens; one more step may produce </s>.
+  const int longest = batch > 0 ? *std::max_element(max_lengths.begin(), max_lengths.end()) : 0;
+  for (int step = 0; step <= longest && unfinished > 0; ++step) {
     Tensor& logits = decoder.step(previous.data(), batch);
     layers::log_softmax(logits.data(), batch, vocab);
     for (int n = 0; n < batch; ++n) {
       if (finished[n]) continue;  // keeps stepping with the batch; its output is ignored
       const float* row = logits.data() + static_cast<std::size_t>(n) * vocab;
       // At the length limit only </s> may follow.
-      const int token = step == max_length
+      const int token = step == max_lengths[n]
                             ? kEosId
                             : static_cast<int>(std::max_element(row, row + vocab) - row);
       best[n].log_probability += row[token];

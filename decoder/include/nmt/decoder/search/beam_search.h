@@ -25,7 +25,8 @@ class BeamSearch : public SearchStrategy {
  public:
   // Up to options.n_best hypotheses per sentence, best score first.
   std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context, int batch,
-                                              int max_length, const DecodingOptions& options) override;
+                                              const std::vector<int>& max_lengths, const DecodingOptions& options) override;
+  using SearchStrategy::search;
 };
 
 }  // namespace nmt

@@ -9,7 +9,8 @@ namespace nmt {
 class GreedySearch : public SearchStrategy {
  public:
   std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context, int batch,
-                                              int max_length, const DecodingOptions& options) override;
+                                              const std::vector<int>& max_lengths, const DecodingOptions& options) override;
+  using SearchStrategy::search;
 };
 
 }  // namespace nmt
