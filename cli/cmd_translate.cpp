@@ -58,7 +58,7 @@ int run_translate(const Args& args) {
   DecodingOptions decoding;
   BatchLimits batch;
   int threads = 0, chunk_batches = 20, n_best = 0;
-  bool quiet = false, scores = false;
+  bool quiet = false, scores = false, strict = false;
   po::options_description desc("Options");
   desc.add_options()
       ("model,m", po::value(&model_path)->required()->value_name("FILE"), "model from nmt train")
@@ -79,6 +79,10 @@ int run_translate(const Args& args) {
       ("batch-size", po::value(&batch.sentences)->default_value(batch.sentences), "sentences per search batch ...")
       ("batch-tokens", po::value(&batch.tokens)->default_value(0),
        "... and at most this many source subwords per batch (0 = no limit)")
+      ("max-input-length", po::value(&decoding.max_input_length)->default_value(1024),
+       "cut longer lines to this many subwords, with a warning (0 = no limit)")
+      ("strict", po::bool_switch(&strict),
+       "stop at a line that is not valid UTF-8 (default: warn and translate it with the bad bytes replaced)")
       ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
       ("quiet", po::bool_switch(&quiet), "no progress on stderr");
   po::variables_map vm;
@@ -113,11 +117,16 @@ int run_translate(const Args& args) {
   while (more) {
     lines.clear();
     while (lines.size() < chunk && (more = reader.next(line))) {
+      if (strict) require_utf8(line, reader.name(), reader.line_number());
       if (find_invalid_utf8(line) != std::string::npos) {
         spdlog::warn("{}:{}: invalid UTF-8, translating with the bad bytes replaced", reader.name(),
                      reader.line_number());
         line = replace_invalid_utf8(line);
       }
+      if (decoding.max_input_length > 0 &&
+          model.source_vocab.encode_ids(line).size() > static_cast<std::size_t>(decoding.max_input_length))
+        spdlog::warn("{}:{}: longer than --max-input-length {} subwords, translating its beginning",
+                     reader.name(), reader.line_number(), decoding.max_input_length);
       lines.push_back(line);
     }
     write_translations(translator.translate_n_best(lines, decoding, batch), done, n_best > 0, scores,

@@ -91,7 +91,11 @@ std::vector<std::vector<Translation>> Translator::translate_n_best(
   if (model_ == nullptr) throw Error("Translator: text needs a model with vocabularies");
   std::vector<std::vector<int>> sources;
   sources.reserve(lines.size());
-  for (const auto& line : lines) sources.push_back(model_->source_vocab.encode_ids(line));
+  for (const auto& line : lines) {
+    sources.push_back(model_->source_vocab.encode_ids(line));
+    if (options.max_input_length > 0 && sources.back().size() > static_cast<std::size_t>(options.max_input_length))
+      sources.back().resize(static_cast<std::size_t>(options.max_input_length));
+  }
   const auto hypotheses = translate_ids(sources, options, limits);
   std::vector<std::vector<Translation>> output(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {

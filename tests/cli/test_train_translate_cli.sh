@@ -35,6 +35,11 @@ expect_equal "same line count" "$(wc -l < output.tgt)" "$(wc -l < input.src)"
 expect_equal "empty line stays empty" "$(sed -n 2p output.tgt)" ""
 expect_equal "last empty line stays empty" "$(sed -n 6p output.tgt)" ""
 expect_contains "invalid UTF-8 warning names the line" "$stderr" "input.src:5: invalid UTF-8"
+expect_exit 0 "translate with a short input limit" -- "$nmt" translate -m m.nmt -i input.src -o cut.tgt --max-input-length 50
+expect_contains "over-long line warning names the line" "$stderr" "input.src:4: longer than --max-input-length 50"
+expect_equal "same line count with a cut line" "$(wc -l < cut.tgt)" "$(wc -l < input.src)"
+expect_exit 1 "strict refuses invalid UTF-8" -- "$nmt" translate -m m.nmt -i input.src --strict
+expect_contains "strict message" "$stderr" "input.src:5: invalid UTF-8"
 expect_equal "stdin to stdout" "$(printf 'uno\n\ngato perro\n' | "$nmt" translate -m m.nmt --quiet)" "$(head -n 3 output.tgt)"
 
 expect_exit 0 "bleu of a translation" -- "$nmt" bleu -r valid.tgt -i <("$nmt" translate -m m.nmt -i valid.src --quiet)
