@@ -43,8 +43,7 @@ int run_score(const Args& args) {
   DnnContext dnn;
   auto model = TranslationModel::load(dnn, model_path);
   Scorer scorer(*model.network);
-  LineReader source(source_path);
-  LineReader target(target_path);
+  ParallelLineReader files(source_path, target_path);
   LineWriter writer(output);
   ProgressLine progress("score", 0, "lines");
   progress.set_quiet(quiet);
@@ -58,18 +57,7 @@ int run_score(const Args& args) {
   while (more) {
     pairs.clear();
     while (pairs.size() < chunk) {
-      const bool has_source = source.next(source_line);
-      const bool has_target = target.next(target_line);
-      if (has_source != has_target) {
-        const std::size_t source_lines = has_source ? count_lines_to_end(source) : source.line_number();
-        const std::size_t target_lines = has_target ? count_lines_to_end(target) : target.line_number();
-        throw Error(source.name() + " has " + std::to_string(source_lines) + " lines but " +
-                    target.name() + " has " + std::to_string(target_lines) +
-                    ": source and target must be line-aligned");
-      }
-      if (!(more = has_source)) break;
-      require_utf8(source_line, source.name(), source.line_number());
-      require_utf8(target_line, target.name(), target.line_number());
+      if (!(more = files.next(source_line, target_line))) break;
       pairs.push_back({model.source_vocab.encode_ids(source_line), model.target_vocab.encode_ids(target_line)});
     }
     for (const float score : scorer.score_ids(pairs, batch)) {

@@ -108,4 +108,19 @@ std::vector<std::string> read_utf8_lines(const std::string& path) {
   return lines;
 }
 
+bool ParallelLineReader::next(std::string& source_line, std::string& target_line) {
+  const bool has_source = source_.next(source_line);
+  const bool has_target = target_.next(target_line);
+  if (has_source != has_target) {
+    const std::size_t source_lines = has_source ? count_lines_to_end(source_) : source_.line_number();
+    const std::size_t target_lines = has_target ? count_lines_to_end(target_) : target_.line_number();
+    throw Error(source_.name() + " has " + std::to_string(source_lines) + " lines but " + target_.name() +
+                " has " + std::to_string(target_lines) + ": parallel files must be line-aligned");
+  }
+  if (!has_source) return false;
+  require_utf8(source_line, source_.name(), source_.line_number());
+  require_utf8(target_line, target_.name(), target_.line_number());
+  return true;
+}
+
 }  // namespace nmt

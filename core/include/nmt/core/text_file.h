@@ -57,6 +57,22 @@ class LineWriter {
 // two files differ in length).
 std::size_t count_lines_to_end(LineReader& reader);
 
+// Two line-aligned files read in step (a parallel corpus, or sources and their
+// translations), each line checked to be UTF-8.
+class ParallelLineReader {
+ public:
+  ParallelLineReader(const std::string& source_path, const std::string& target_path)
+      : source_(source_path), target_(target_path) {}
+  // False at the end of both. Throws nmt::Error naming both files and both
+  // line counts when one ends first, or file:line for invalid UTF-8.
+  bool next(std::string& source_line, std::string& target_line);
+  const LineReader& source() const { return source_; }
+  const LineReader& target() const { return target_; }
+
+ private:
+  LineReader source_, target_;
+};
+
 // Byte offset of the first invalid UTF-8 sequence in text, or npos when valid.
 std::size_t find_invalid_utf8(std::string_view text);
 
