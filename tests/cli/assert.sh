@@ -22,6 +22,15 @@ expect_equal() {  # expect_equal DESCRIPTION GOT WANT
   [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
 }
 
+# write_toy_corpus SEED: train.src/train.tgt, 400 word-for-word Spanish-English
+# pairs of 1-3 words, the same for the same seed.
+write_toy_corpus() {
+  awk -v seed="$1" 'BEGIN { srand(seed); split("uno dos tres casa perro gato", s); split("one two three house dog cat", t);
+    for (i = 0; i < 400; i++) { a = ""; b = ""; n = 1 + int(rand() * 3);
+      for (j = 0; j < n; j++) { k = 1 + int(rand() * 6); a = a (j ? " " : "") s[k]; b = b (j ? " " : "") t[k] }
+      print a > "train.src"; print b > "train.tgt" } }'
+}
+
 finish() {
   if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed" >&2; exit 1; fi
   echo "all checks passed"

@@ -7,10 +7,7 @@ source "$here/assert.sh"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-awk 'BEGIN { srand(5); split("uno dos tres casa perro gato", s); split("one two three house dog cat", t);
-  for (i = 0; i < 400; i++) { a = ""; b = ""; n = 1 + int(rand() * 3);
-    for (j = 0; j < n; j++) { k = 1 + int(rand() * 6); a = a (j ? " " : "") s[k]; b = b (j ? " " : "") t[k] }
-    print a > "train.src"; print b > "train.tgt" } }'
+write_toy_corpus 5
 printf 'uno dos\ngato\ncasa perro\n' > valid.src
 printf 'one two\ncat\nhouse dog\n' > valid.tgt
 small="--embedding-size 16 --hidden-size 32 --layers 1 --vocab-size 30 --batch-size 16 --threads 1"
