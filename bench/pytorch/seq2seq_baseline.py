@@ -138,7 +138,7 @@ def greedy(model, src, lengths, max_len):
 
 
 @torch.no_grad()
-def beam(model, src, lengths, max_len, k):
+def beam(model, src, lengths, max_len, k, alpha=0.6):
     """Batched beam search: batch x beam rows advance together; states of
     surviving beams are gathered; a sentence is done when k hypotheses ended."""
     h, c = model.encode(src, lengths)
@@ -177,10 +177,15 @@ def beam(model, src, lengths, max_len, k):
         history = torch.cat([history.view(n * k, -1)[gather].view(n, k, -1), new_tokens.unsqueeze(-1)], -1)
         scores = new_scores
         prev = new_tokens.view(1, -1)
+    # Ranked as nmt's default does: GNMT length normalization, alpha 0.6, length
+    # counting the output tokens and </s>.
+    def normalized(candidate):
+        return candidate[0] / ((5 + len(candidate[1]) + 1) / 6) ** alpha
+
     results = []
     for i in range(n):
         candidates = finished[i] or [(float(scores[i, 0]), history[i, 0].tolist())]
-        results.append(max(candidates)[1])
+        results.append(max(candidates, key=normalized)[1])
     return results
 
 
