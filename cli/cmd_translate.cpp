@@ -106,7 +106,13 @@ int run_translate(const Args& args) {
   Translator translator(model);
   LineReader reader(input);
   LineWriter writer(output);
-  ProgressLine progress("translate", 0, "lines");
+  // A file is counted first (a fast pass) so that progress can show an ETA.
+  std::int64_t total = 0;
+  if (!is_std_stream(input)) {
+    LineReader counter(input);
+    total = static_cast<std::int64_t>(count_lines_to_end(counter));
+  }
+  ProgressLine progress("translate", total, "lines");
   progress.set_quiet(quiet);
 
   const std::size_t chunk = static_cast<std::size_t>(batch.sentences) * chunk_batches;
