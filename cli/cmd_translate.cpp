@@ -117,6 +117,7 @@ int run_translate(const Args& args) {
 
   const std::size_t chunk = static_cast<std::size_t>(batch.sentences) * chunk_batches;
   std::vector<std::string> lines;
+  std::vector<std::size_t> cut_lines;
   std::string line;
   std::int64_t done = 0;
   bool more = true;
@@ -129,14 +130,14 @@ int run_translate(const Args& args) {
                      reader.line_number());
         line = replace_invalid_utf8(line);
       }
-      if (decoding.max_input_length > 0 &&
-          model.source_vocab.encode_ids(line).size() > static_cast<std::size_t>(decoding.max_input_length))
-        spdlog::warn("{}:{}: longer than --max-input-length {} subwords, translating its beginning",
-                     reader.name(), reader.line_number(), decoding.max_input_length);
       lines.push_back(line);
     }
-    write_translations(translator.translate_n_best(lines, decoding, batch), done, n_best > 0, scores,
-                       writer);
+    cut_lines.clear();
+    write_translations(translator.translate_n_best(lines, decoding, batch, &cut_lines), done, n_best > 0,
+                       scores, writer);
+    for (const std::size_t i : cut_lines)
+      spdlog::warn("{}:{}: longer than --max-input-length {} subwords, translated its beginning", reader.name(),
+                   done + static_cast<std::int64_t>(i) + 1, decoding.max_input_length);
     writer.flush();
     done += static_cast<std::int64_t>(lines.size());
     progress.update(done);

@@ -87,14 +87,17 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
 }
 
 std::vector<std::vector<Translation>> Translator::translate_n_best(
-    const std::vector<std::string>& lines, const DecodingOptions& options, const BatchLimits& limits) {
+    const std::vector<std::string>& lines, const DecodingOptions& options, const BatchLimits& limits,
+    std::vector<std::size_t>* cut_lines) {
   if (model_ == nullptr) throw Error("Translator: text needs a model with vocabularies");
   std::vector<std::vector<int>> sources;
   sources.reserve(lines.size());
   for (const auto& line : lines) {
     sources.push_back(model_->source_vocab.encode_ids(line));
-    if (options.max_input_length > 0 && sources.back().size() > static_cast<std::size_t>(options.max_input_length))
+    if (options.max_input_length > 0 && sources.back().size() > static_cast<std::size_t>(options.max_input_length)) {
       sources.back().resize(static_cast<std::size_t>(options.max_input_length));
+      if (cut_lines) cut_lines->push_back(sources.size() - 1);
+    }
   }
   const auto hypotheses = translate_ids(sources, options, limits);
   std::vector<std::vector<Translation>> output(lines.size());

@@ -32,9 +32,12 @@ class Translator {
                                                      const DecodingOptions& options,
                                                      const BatchLimits& limits);
   // Plain text in, detokenized n-best lists out.
+  // cut_lines, if given, receives the indices of lines longer than
+  // options.max_input_length subwords, whose beginning was translated.
   std::vector<std::vector<Translation>> translate_n_best(const std::vector<std::string>& lines,
                                                          const DecodingOptions& options,
-                                                         const BatchLimits& limits);
+                                                         const BatchLimits& limits,
+                                                         std::vector<std::size_t>* cut_lines = nullptr);
   // Plain text in, the best translation of each line out.
   std::vector<std::string> translate(const std::vector<std::string>& lines,
                                      const DecodingOptions& options, const BatchLimits& limits);
