@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "chunked_stream.h"
 #include "commands.h"
 #include "nmt/core/error.h"
 #include "nmt/core/progress.h"
@@ -45,30 +46,24 @@ int run_score(const Args& args) {
   Scorer scorer(*model.network);
   ParallelLineReader files(source_path, target_path);
   LineWriter writer(output);
-  ProgressLine progress("score", 0, "lines");
+  ProgressLine progress("score", lines_in(source_path), "lines");
   progress.set_quiet(quiet);
 
-  const std::size_t chunk = static_cast<std::size_t>(batch.sentences) * chunk_batches;
-  std::vector<SentencePair> pairs;
   std::string source_line, target_line;
-  std::int64_t done = 0;
-  bool more = true;
-  char number[32];
-  while (more) {
-    pairs.clear();
-    while (pairs.size() < chunk) {
-      if (!(more = files.next(source_line, target_line))) break;
-      pairs.push_back({model.source_vocab.encode_ids(source_line), model.target_vocab.encode_ids(target_line)});
-    }
-    for (const float score : scorer.score_ids(pairs, batch)) {
-      std::snprintf(number, sizeof number, "%.4f", static_cast<double>(score));
+  const auto read = [&](SentencePair& pair) {
+    if (!files.next(source_line, target_line)) return false;
+    pair = {model.source_vocab.encode_ids(source_line), model.target_vocab.encode_ids(target_line)};
+    return true;
+  };
+  const auto score = [&](const std::vector<SentencePair>& pairs, std::int64_t) {
+    char number[32];
+    for (const float value : scorer.score_ids(pairs, batch)) {
+      std::snprintf(number, sizeof number, "%.4f", static_cast<double>(value));
       writer.write(number);
     }
-    writer.flush();
-    done += static_cast<std::int64_t>(pairs.size());
-    progress.update(done);
-  }
-  progress.finish(done);
+  };
+  stream_in_chunks<SentencePair>(static_cast<std::size_t>(batch.sentences) * chunk_batches, read, score, writer,
+                                 progress);
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "chunked_stream.h"
 #include "commands.h"
 #include "nmt/core/error.h"
 #include "nmt/core/progress.h"
@@ -24,11 +25,11 @@ std::string format_score(float value) {
 }
 
 // One line per input line: the translation, or "LOGPROB ||| translation" with --scores.
-// n-best (Moses/Marian): "INDEX ||| translation ||| SCORE" per hypothesis, INDEX the
-// 0-based input line; with --scores a fourth field, the log-probability.
+// n-best, in the Moses/Marian layout "INDEX ||| translation ||| F0= LOGPROB ||| SCORE":
+// INDEX the 0-based input line, F0 the model's log-probability (Marian's name
+// for the first model's feature), SCORE what the beam ranked by.
 void write_translations(const std::vector<std::vector<Translation>>& results, std::int64_t first_index,
                         bool n_best, bool scores, LineWriter& writer) {
-  std::string line;
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!n_best) {
       const Translation& best = results[i].front();
@@ -36,10 +37,9 @@ void write_translations(const std::vector<std::vector<Translation>>& results, st
       continue;
     }
     for (const Translation& translation : results[i]) {
-      line = std::to_string(first_index + static_cast<std::int64_t>(i)) + " ||| " + translation.text +
-             " ||| " + format_score(translation.score);
-      if (scores) line += " ||| " + format_score(translation.log_probability);
-      writer.write(line);
+      writer.write(std::to_string(first_index + static_cast<std::int64_t>(i)) + " ||| " + translation.text +
+                   " ||| F0= " + format_score(translation.log_probability) + " ||| " +
+                   format_score(translation.score));
     }
   }
 }
@@ -52,9 +52,10 @@ int run_translate(const Args& args) {
                          "gives an empty line). Reads and writes in chunks, so files of any size stream\n"
                          "through in bounded memory. --scores prefixes each translation with its\n"
                          "log-probability (\"LOGPROB ||| translation\", as nmt score computes it);\n"
-                         "--n-best N writes \"INDEX ||| translation ||| SCORE\" lines instead, best first,\n"
-                         "INDEX counting input lines from 0 and SCORE the length-normalized score."};
-  std::string model_path, input, output, normalize;
+                         "--n-best N writes \"INDEX ||| translation ||| F0= LOGPROB ||| SCORE\" lines\n"
+                         "instead (Moses/Marian layout), best first, INDEX counting input lines from 0\n"
+                         "and SCORE the length-normalized score the beam ranked by."};
+  std::string model_path, input, output, length_penalty;
   DecodingOptions decoding;
   BatchLimits batch;
   int threads = 0, chunk_batches = 20, n_best = 0;
@@ -64,12 +65,12 @@ int run_translate(const Args& args) {
       ("model,m", po::value(&model_path)->required()->value_name("FILE"), "model from nmt train")
       ("input,i", po::value(&input)->default_value("-")->value_name("FILE"), "source text (- = stdin)")
       ("output,o", po::value(&output)->default_value("-")->value_name("FILE"), "translations (- = stdout)")
-      ("beam-size", po::value(&decoding.beam_size)->default_value(1), "beam size (1 = greedy search)")
-      ("normalize", po::value(&normalize)->default_value("gnmt"),
-       "rank beam hypotheses by: gnmt (log-probability / ((5 + length) / 6)^ALPHA), "
-       "average (per token) or none (log-probability)")
-      ("length-penalty", po::value(&decoding.length_penalty)->default_value(decoding.length_penalty, "0.6"),
-       "ALPHA of --normalize gnmt (0 = no normalization)")
+      ("beam-size,b", po::value(&decoding.beam_size)->default_value(1), "beam size (1 = greedy search)")
+      ("length-penalty", choice(&length_penalty, "length-penalty", {"wu", "avg", "none"})->default_value("wu"),
+       "rank beam hypotheses by: wu (log-probability / ((5 + length) / 6)^ALPHA, GNMT's), "
+       "avg (log-probability per token) or none (log-probability)")
+      ("alpha", po::value(&decoding.alpha)->default_value(decoding.alpha, "0.6"),
+       "ALPHA of --length-penalty wu (0 = no normalization)")
       ("n-best", po::value(&n_best)->default_value(0),
        "write the N best translations of each line (N <= beam size; 0 = just the best)")
       ("scores", po::bool_switch(&scores), "write each translation's log-probability")
@@ -93,11 +94,7 @@ int run_translate(const Args& args) {
   if (n_best < 0 || n_best > decoding.beam_size)
     throw po::error("--n-best " + std::to_string(n_best) + " needs --beam-size " + std::to_string(n_best) +
                     " or more");
-  try {
-    decoding.length_normalization = parse_length_normalization(normalize);
-  } catch (const Error&) {
-    throw po::validation_error(po::validation_error::invalid_option_value, "normalize", normalize);
-  }
+  decoding.length_normalization = parse_length_normalization(length_penalty);
   decoding.n_best = std::max(n_best, 1);
 
   DnnContext::set_num_threads(threads);
@@ -106,43 +103,30 @@ int run_translate(const Args& args) {
   Translator translator(model);
   LineReader reader(input);
   LineWriter writer(output);
-  // A file is counted first (a fast pass) so that progress can show an ETA.
-  std::int64_t total = 0;
-  if (!is_std_stream(input)) {
-    LineReader counter(input);
-    total = static_cast<std::int64_t>(count_lines_to_end(counter));
-  }
-  ProgressLine progress("translate", total, "lines");
+  ProgressLine progress("translate", lines_in(input), "lines");
   progress.set_quiet(quiet);
 
-  const std::size_t chunk = static_cast<std::size_t>(batch.sentences) * chunk_batches;
-  std::vector<std::string> lines;
-  std::vector<std::size_t> cut_lines;
-  std::string line;
-  std::int64_t done = 0;
-  bool more = true;
-  while (more) {
-    lines.clear();
-    while (lines.size() < chunk && (more = reader.next(line))) {
-      if (strict) require_utf8(line, reader.name(), reader.line_number());
-      if (find_invalid_utf8(line) != std::string::npos) {
-        spdlog::warn("{}:{}: invalid UTF-8, translating with the bad bytes replaced", reader.name(),
-                     reader.line_number());
-        line = replace_invalid_utf8(line);
-      }
-      lines.push_back(line);
+  const auto read = [&](std::string& line) {
+    if (!reader.next(line)) return false;
+    if (strict) require_utf8(line, reader.name(), reader.line_number());
+    if (find_invalid_utf8(line) != std::string::npos) {
+      spdlog::warn("{}:{}: invalid UTF-8, translating with the bad bytes replaced", reader.name(),
+                   reader.line_number());
+      line = replace_invalid_utf8(line);
     }
+    return true;
+  };
+  std::vector<std::size_t> cut_lines;
+  const auto translate = [&](const std::vector<std::string>& lines, std::int64_t first) {
     cut_lines.clear();
-    write_translations(translator.translate_n_best(lines, decoding, batch, &cut_lines), done, n_best > 0,
+    write_translations(translator.translate_n_best(lines, decoding, batch, &cut_lines), first, n_best > 0,
                        scores, writer);
     for (const std::size_t i : cut_lines)
       spdlog::warn("{}:{}: longer than --max-input-length {} subwords, translated its beginning", reader.name(),
-                   done + static_cast<std::int64_t>(i) + 1, decoding.max_input_length);
-    writer.flush();
-    done += static_cast<std::int64_t>(lines.size());
-    progress.update(done);
-  }
-  progress.finish(done);
+                   first + static_cast<std::int64_t>(i) + 1, decoding.max_input_length);
+  };
+  stream_in_chunks<std::string>(static_cast<std::size_t>(batch.sentences) * chunk_batches, read, translate, writer,
+                                progress);
   return 0;
 }
 

@@ -46,8 +46,8 @@ int run_vocab(const Args& args) {
        "output name: writes PREFIX.model and PREFIX.vocab")
       ("vocab-size", po::value(&options.vocab_size)->default_value(options.vocab_size),
        "number of pieces in the vocabulary")
-      ("type", po::value(&options.model_type)->default_value(options.model_type)->value_name("TYPE"),
-       "unigram | bpe | char | word")
+      ("type", choice(&options.model_type, "type", {"unigram", "bpe", "char", "word"})->default_value(options.model_type),
+       "subword model type")
       ("character-coverage",
        po::value(&options.character_coverage)->default_value(options.character_coverage, "0.9995"),
        "share of characters covered by the vocabulary (1.0 for small alphabets)")

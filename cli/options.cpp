@@ -1,11 +1,70 @@
 #include "options.h"
 
-#include <fstream>
+#include <algorithm>
 #include <iostream>
 
-#include "nmt/core/error.h"
+#include "config_yaml.h"
 
 namespace nmt::cli {
+
+namespace {
+
+// Optimal string alignment distance: an adjacent swap ("szie") counts as one
+// edit, the commonest typo.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::string without_leading_dashes(const std::string& name) {
+  const std::size_t start = name.find_first_not_of('-');
+  return start == std::string::npos ? "" : name.substr(start);
+}
+
+std::string join(const std::vector<std::string>& words, const char* separator) {
+  std::string out;
+  for (const auto& word : words) out += (out.empty() ? "" : separator) + word;
+  return out;
+}
+
+}  // namespace
+
+std::string nearest_option(const std::string& typed, const po::options_description& options) {
+  const std::string name = without_leading_dashes(typed.substr(0, typed.find('=')));
+  if (name.empty()) return "";
+  std::string best;
+  std::size_t best_distance = std::string::npos;
+  for (const auto& option : options.options()) {
+    const std::string& candidate = option->long_name();
+    if (candidate.empty()) continue;
+    const std::size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  // Closer than a third of the name: "--beam" -> "--beam-size" is a guess, not a typo.
+  const std::size_t allowed = std::max<std::size_t>(1, std::min<std::size_t>(3, name.size() / 3));
+  return best_distance <= allowed ? "--" + best : "";
+}
+
+po::typed_value<std::string>* choice(std::string* target, const std::string& option,
+                                     const std::vector<std::string>& choices) {
+  return po::value(target)->value_name(join(choices, "|"))->notifier([option, choices](const std::string& value) {
+    if (std::find(choices.begin(), choices.end(), value) == choices.end())
+      throw po::error("--" + option + " '" + value + "' is not one of: " + join(choices, ", "));
+  });
+}
 
 bool parse_command_line(const CommandSpec& spec, po::options_description& options,
                         const po::positional_options_description* positional,
@@ -13,29 +72,34 @@ bool parse_command_line(const CommandSpec& spec, po::options_description& option
   po::options_description generic("General options");
   generic.add_options()
       ("help,h", "print this help and exit")
-      ("config", po::value<std::string>()->value_name("FILE"),
-       "read options from an INI-style file (name = value per line); "
-       "the command line wins");
+      ("config,c", po::value<std::vector<std::string>>()->multitoken()->composing()->value_name("FILE..."),
+       "read options from YAML files (`beam-size: 5`, long option names as keys); a later file "
+       "overrides an earlier one, and the command line overrides them all")
+      ("dump-config", "print the effective configuration as YAML and exit");
   po::options_description all;
   all.add(options).add(generic);
 
   auto parser = po::command_line_parser(args).options(all);
   if (positional) parser.positional(*positional);
-  po::store(parser.run(), vm);
+  try {
+    po::store(parser.run(), vm);
+  } catch (const po::unknown_option& e) {
+    const std::string hint = nearest_option(e.get_option_name(), all);
+    throw po::error("unknown option " + e.get_option_name() + (hint.empty() ? "" : " (did you mean " + hint + "?)"));
+  }
 
   if (vm.count("help")) {
     std::cout << "Usage: " << spec.usage << "\n\n" << spec.summary << "\n\n" << all << "\n";
     return false;
   }
   if (vm.count("config")) {
-    const std::string path = vm["config"].as<std::string>();
-    std::ifstream file(path);
-    if (!file) throw Error(path, "cannot open config file");
-    try {
-      po::store(po::parse_config_file(file, options), vm);
-    } catch (const po::error& e) {
-      throw Error(path, std::string("bad config file: ") + e.what());
-    }
+    // The first value stored wins, so files go in from the last to the first.
+    const auto files = vm["config"].as<std::vector<std::string>>();
+    for (auto file = files.rbegin(); file != files.rend(); ++file) store_config_file(*file, options, vm);
+  }
+  if (vm.count("dump-config")) {
+    std::cout << effective_config_yaml(vm, options);
+    return false;
   }
   po::notify(vm);
   return true;

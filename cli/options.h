@@ -1,6 +1,10 @@
 #pragma once
-// Option parsing shared by every subcommand: --help, and --config FILE with
-// INI-style `name = value` lines (command line wins over the file).
+// Option parsing shared by every subcommand, the way Marian users know it:
+// `-c/--config FILE...` reads YAML files whose keys are the long option names
+// (several files merge in order, a later one overriding an earlier one; the
+// command line wins over all of them), and `--dump-config` prints the
+// effective configuration as YAML and exits. A misspelt option is answered
+// with the nearest real one.
 
 #include <boost/program_options.hpp>
 #include <string>
@@ -16,10 +20,30 @@ struct CommandSpec {
   std::string summary;  // one paragraph shown under the usage line
 };
 
-// Parses args into vm. Returns false when --help was asked for (help printed to stdout).
-// Throws po::error for unknown or malformed options, nmt::Error for an unreadable config.
+// Parses args (and the config files they name) into vm and runs the options'
+// notifiers, so values restricted to a set of choices are checked before any
+// data is read. Returns false when --help or --dump-config was asked for (its
+// text printed to stdout): the command should then exit 0. Throws po::error for
+// unknown or malformed options (with a "did you mean" hint), nmt::Error naming
+// file and line for a bad config file.
 bool parse_command_line(const CommandSpec& spec, po::options_description& options,
                         const po::positional_options_description* positional,
                         const std::vector<std::string>& args, po::variables_map& vm);
+
+// A string option that must take one of `choices`, e.g.
+//   ("optimizer", choice(&method, "optimizer", {"adam", "sgd"})->default_value("adam"), ...)
+// The help shows the choices; any other value fails parse_command_line with a
+// message listing them.
+po::typed_value<std::string>* choice(std::string* target, const std::string& option,
+                                     const std::vector<std::string>& choices);
+
+// The effective configuration (command line over config files over defaults)
+// as YAML with one key per option of `options` that has a value: what
+// --dump-config prints, and what a training run stores in its model.
+std::string effective_config_yaml(const po::variables_map& vm, const po::options_description& options);
+
+// "--beam-size" for "--beam-szie": the long option of `options` nearest to
+// `typed` (dashes ignored), or "" when none is close enough to be a typo.
+std::string nearest_option(const std::string& typed, const po::options_description& options);
 
 }  // namespace nmt::cli

@@ -16,20 +16,22 @@ run() { "$nmt" translate -m m.nmt -i input.src --quiet --max-length 12 --threads
 # Beam size 1 is greedy search.
 expect_equal "beam 1 = greedy" "$(run --beam-size 1)" "$(run)"
 
-# n-best: "INDEX ||| translation ||| SCORE", indexes 0-based in input order, at most N per
-# line, best first, one entry for the empty line.
+# n-best, Moses/Marian layout: "INDEX ||| translation ||| F0= LOGPROB ||| SCORE", indexes
+# 0-based in input order, at most N per line, best first, one entry for the empty line.
 run --beam-size 4 --n-best 3 > nbest.txt
-expect_equal "n-best fields" "$(awk -F ' \\|\\|\\| ' 'NF != 3' nbest.txt)" ""
+expect_equal "n-best fields" "$(awk -F ' \\|\\|\\| ' 'NF != 4 || $3 !~ /^F0= -?[0-9]+\.[0-9][0-9][0-9][0-9]$/' nbest.txt)" ""
 expect_equal "n-best indexes" "$(cut -d ' ' -f 1 nbest.txt | uniq | tr '\n' ' ')" "0 1 2 3 "
 expect_equal "at most 3 per line" "$(cut -d ' ' -f 1 nbest.txt | uniq -c | awk '$1 > 3')" ""
-expect_equal "empty line: one empty entry" "$(grep '^1 ' nbest.txt)" "1 |||  ||| 0.0000"
-expect_equal "n-best sorted" "$(awk -F ' \\|\\|\\| ' '$1 == i && $3 > s { print "unsorted: " $0 } { i = $1; s = $3 }' nbest.txt)" ""
+expect_equal "empty line: one empty entry" "$(grep '^1 ' nbest.txt)" "1 |||  ||| F0= 0.0000 ||| 0.0000"
+expect_equal "n-best sorted" "$(awk -F ' \\|\\|\\| ' '$1 == i && $4 > s { print "unsorted: " $0 } { i = $1; s = $4 }' nbest.txt)" ""
 expect_equal "n-best distinct" "$(cut -d '|' -f 1-4 nbest.txt | sort | uniq -d)" ""
 expect_equal "a non-empty translation" "$(grep -c '^2 ||| [a-z]' nbest.txt)" 3
 expect_equal "n-best head = best translation" "$(awk -F ' \\|\\|\\| ' 'NR == 1 || $1 != i { print $2 } { i = $1 }' nbest.txt)" \
   "$(run --beam-size 4)"
-run --beam-size 4 --n-best 2 --scores > nbest4.txt
-expect_equal "n-best with --scores: four fields" "$(awk -F ' \\|\\|\\| ' 'NF != 4' nbest4.txt)" ""
+expect_equal "n-best F0 = --scores log-probability" \
+  "$(awk -F ' \\|\\|\\| ' 'NR == 1 || $1 != i { sub(/^F0= /, "", $3); print $3 } { i = $1 }' nbest.txt)" \
+  "$(run --beam-size 4 --scores | sed 's/ |||.*//')"
+expect_equal "-b is --beam-size" "$(run -b 4 --n-best 3)" "$(cat nbest.txt)"
 
 # --scores: "LOGPROB ||| translation", one line per input line; nmt score agrees.
 run --beam-size 4 --scores > scored.txt
@@ -51,12 +53,15 @@ expect_exit 1 "score: missing file" -- "$nmt" score -m m.nmt --src nope.src --tg
 expect_contains "score: missing file message" "$stderr" "nope.src"
 expect_exit 2 "n-best longer than the beam" -- "$nmt" translate -m m.nmt -i input.src --n-best 3 --beam-size 2
 expect_contains "n-best message" "$stderr" "--n-best 3 needs --beam-size 3"
-expect_exit 2 "unknown normalization" -- "$nmt" translate -m m.nmt -i input.src --normalize bogus
-expect_contains "normalization message" "$stderr" "normalize"
+expect_exit 2 "unknown length penalty" -- "$nmt" translate -m m.nmt -i input.src --length-penalty bogus
+expect_contains "length penalty message lists the choices" "$stderr" "--length-penalty 'bogus' is not one of: wu, avg, none"
+expect_exit 2 "unknown length penalty, model not read" -- "$nmt" translate -m no-such-model.nmt --length-penalty gnmt
+expect_contains "choices checked before the model is read" "$stderr" "is not one of"
 
-# --batch-tokens and --normalize change batching and ranking only as documented.
+# --batch-tokens and --length-penalty change batching and ranking only as documented.
 expect_equal "batch-tokens" "$(run --beam-size 4 --batch-tokens 3)" "$(run --beam-size 4)"
-expect_exit 0 "average normalization" -- "$nmt" translate -m m.nmt -i input.src --beam-size 3 --normalize average
-expect_exit 0 "no normalization" -- "$nmt" translate -m m.nmt -i input.src --beam-size 3 --normalize none
+expect_exit 0 "avg length penalty" -- "$nmt" translate -m m.nmt -i input.src --beam-size 3 --length-penalty avg
+expect_exit 0 "no length penalty" -- "$nmt" translate -m m.nmt -i input.src --beam-size 3 --length-penalty none
+expect_equal "wu with alpha 0 = none" "$(run -b 3 --n-best 3 --alpha 0)" "$(run -b 3 --n-best 3 --length-penalty none)"
 
 finish

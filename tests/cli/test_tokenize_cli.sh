@@ -23,11 +23,11 @@ expect_exit 0 "separate bpe vocab" -- "$nmt" vocab --input train.src train.tgt -
   --model-prefix sep --separate --type bpe
 [ -s sep.src.model ] && [ -s sep.tgt.model ] || fail "separate vocab: sep.src.model/sep.tgt.model missing"
 
-# Options from a config file; the command line wins over it.
-printf 'vocab-size = 30\ntype = bpe\n' > vocab.ini
-expect_exit 0 "vocab from config" -- "$nmt" vocab --config vocab.ini --input train.src --model-prefix cfg
+# Options from a YAML config file; the command line wins over it.
+printf 'vocab-size: 30\ntype: bpe\n' > vocab.yml
+expect_exit 0 "vocab from config" -- "$nmt" vocab --config vocab.yml --input train.src --model-prefix cfg
 expect_equal "config file sets vocab size" "$(wc -l < cfg.vocab)" 30
-expect_exit 0 "command line over config" -- "$nmt" vocab --config vocab.ini --vocab-size 32 \
+expect_exit 0 "command line over config" -- "$nmt" vocab -c vocab.yml --vocab-size 32 \
   --input train.src --model-prefix cfg2
 expect_equal "command line wins" "$(wc -l < cfg2.vocab)" 32
 
@@ -60,8 +60,8 @@ expect_contains "unknown id message" "$stderr" "ids.txt:1: token id 99999 is out
 expect_exit 2 "missing required option" -- "$nmt" vocab --input train.src
 expect_contains "missing option message" "$stderr" "model-prefix"
 expect_exit 2 "unknown option" -- "$nmt" tokenize -m joint.model --no-such-option
-expect_exit 1 "missing config file" -- "$nmt" vocab --config none.ini --input train.src --model-prefix y
-expect_contains "missing config message" "$stderr" "none.ini"
+expect_exit 2 "missing config file" -- "$nmt" vocab --config none.yml --input train.src --model-prefix y
+expect_contains "missing config message" "$stderr" "none.yml"
 expect_exit 2 "unknown command" -- "$nmt" frobnicate
 expect_exit 0 "help" -- "$nmt" --help
 expect_exit 0 "subcommand help" -- "$nmt" tokenize --help

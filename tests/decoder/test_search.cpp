@@ -121,7 +121,7 @@ std::vector<nmt::Hypothesis> exhaustive_search(TinyModel& model, const std::vect
 BOOST_AUTO_TEST_CASE(beam_size_one_gives_exactly_the_greedy_output) {
   TinyModel model(1);
   const auto sources = random_sources(6, 5, 11);
-  for (const auto normalization : {nmt::LengthNormalization::gnmt, nmt::LengthNormalization::average}) {
+  for (const auto normalization : {nmt::LengthNormalization::wu, nmt::LengthNormalization::average}) {
     const auto options = beam_options(1, 1, normalization);
     nmt::GreedySearch greedy;
     nmt::BeamSearch beam;
@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(a_beam_wider_than_every_prefix_gives_the_exhaustive_n_best_
   TinyModel model(2);
   const int max_length = 3;
   const auto sources = random_sources(3, 4, 12);
-  for (const auto normalization : {nmt::LengthNormalization::none, nmt::LengthNormalization::gnmt,
+  for (const auto normalization : {nmt::LengthNormalization::none, nmt::LengthNormalization::wu,
                                     nmt::LengthNormalization::average}) {
     const auto options = beam_options(400, 10, normalization);
     nmt::BeamSearch beam;
@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(a_large_beam_finds_the_exhaustive_best) {
   TinyModel model(3);
   const int max_length = 4;
   const auto sources = random_sources(8, 3, 13);
-  for (const auto normalization : {nmt::LengthNormalization::none, nmt::LengthNormalization::gnmt}) {
+  for (const auto normalization : {nmt::LengthNormalization::none, nmt::LengthNormalization::wu}) {
     const auto options = beam_options(16, 1, normalization);
     nmt::BeamSearch beam;
     const auto found = model.search(beam, sources, max_length, options);
@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(the_scorer_gives_the_log_probability_the_search_reported) {
   nmt::GreedySearch greedy;
   for (nmt::SearchStrategy* search : std::vector<nmt::SearchStrategy*>{&greedy, &beam}) {
     const auto options = beam_options(search == &beam ? 5 : 1, search == &beam ? 5 : 1,
-                                      nmt::LengthNormalization::gnmt);
+                                      nmt::LengthNormalization::wu);
     const auto found = model.search(*search, sources, 15, options);
     for (std::size_t i = 0; i < sources.size(); ++i) {
       for (const auto& hypothesis : found[i]) {
@@ -198,7 +198,7 @@ BOOST_AUTO_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long) {
   TinyModel model(5);
   const auto sources = random_sources(6, 4, 15);
   for (const int n_best : {1, 3, 6}) {
-    const auto options = beam_options(6, n_best, nmt::LengthNormalization::gnmt);
+    const auto options = beam_options(6, n_best, nmt::LengthNormalization::wu);
     nmt::BeamSearch beam;
     const auto found = model.search(beam, sources, 10, options);
     for (const auto& list : found) {
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long) {
     }
   }
   nmt::BeamSearch beam;
-  BOOST_CHECK_THROW(model.search(beam, sources, 10, beam_options(2, 3, nmt::LengthNormalization::gnmt)),
+  BOOST_CHECK_THROW(model.search(beam, sources, 10, beam_options(2, 3, nmt::LengthNormalization::wu)),
                     nmt::Error);
 }
 
@@ -227,8 +227,8 @@ BOOST_AUTO_TEST_CASE(batched_translation_equals_one_sentence_at_a_time) {
     sources.insert(sources.end(), more.begin(), more.end());
   }
   nmt::Translator translator(model.network);
-  for (const auto& options : {beam_options(1, 1, nmt::LengthNormalization::gnmt),
-                              beam_options(4, 3, nmt::LengthNormalization::gnmt)}) {
+  for (const auto& options : {beam_options(1, 1, nmt::LengthNormalization::wu),
+                              beam_options(4, 3, nmt::LengthNormalization::wu)}) {
     const auto batched = translator.translate_ids(sources, options, {64, 0});
     const auto by_tokens = translator.translate_ids(sources, options, {64, 10});
     const auto single = translator.translate_ids(sources, options, {1, 0});

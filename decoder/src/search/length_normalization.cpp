@@ -11,10 +11,10 @@ float normalized_score(float log_probability, int length, const DecodingOptions&
   switch (options.length_normalization) {
     case LengthNormalization::none:
       return log_probability;
-    case LengthNormalization::gnmt:
-      if (options.length_penalty == 0.0f) return log_probability;
+    case LengthNormalization::wu:
+      if (options.alpha == 0.0f) return log_probability;
       return log_probability /
-             std::pow((5.0f + static_cast<float>(length)) / 6.0f, options.length_penalty);
+             std::pow((5.0f + static_cast<float>(length)) / 6.0f, options.alpha);
     case LengthNormalization::average:
       return log_probability / static_cast<float>(length);
   }
@@ -31,16 +31,16 @@ float best_reachable_score(float log_probability, int length, int max_length,
 
 LengthNormalization parse_length_normalization(const std::string& name) {
   if (name == "none") return LengthNormalization::none;
-  if (name == "gnmt") return LengthNormalization::gnmt;
-  if (name == "average") return LengthNormalization::average;
-  throw Error("unknown length normalization '" + name + "' (none, gnmt or average)");
+  if (name == "wu") return LengthNormalization::wu;
+  if (name == "avg") return LengthNormalization::average;
+  throw Error("unknown length penalty '" + name + "' (none, wu or avg)");
 }
 
 const char* to_string(LengthNormalization normalization) {
   switch (normalization) {
     case LengthNormalization::none: return "none";
-    case LengthNormalization::gnmt: return "gnmt";
-    case LengthNormalization::average: return "average";
+    case LengthNormalization::wu: return "wu";
+    case LengthNormalization::average: return "avg";
   }
   return "?";
 }

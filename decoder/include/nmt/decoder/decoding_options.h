@@ -4,18 +4,19 @@
 namespace nmt {
 
 // What a search ranks finished hypotheses by, given their log-probability lp
-// and length n (output tokens + 1 for </s>, whose probability lp includes):
+// and length n (output tokens + 1 for </s>, whose probability lp includes).
+// Named as OpenNMT-py's -length_penalty:
 //   none:    lp
-//   gnmt:    lp / ((5 + n)^alpha / 6^alpha)   (Wu et al., 2016; alpha = length_penalty)
-//   average: lp / n
+//   wu:      lp / ((5 + n)^alpha / 6^alpha)   (Wu et al., 2016, GNMT)
+//   average: lp / n                         ("avg")
 // Without normalization beam search favors short outputs: every token lowers lp.
-enum class LengthNormalization { none, gnmt, average };
+enum class LengthNormalization { none, wu, average };
 
 struct DecodingOptions {
   int beam_size = 1;             // 1 = greedy search
   int n_best = 1;                // hypotheses returned per sentence, at most beam_size
-  LengthNormalization length_normalization = LengthNormalization::gnmt;
-  float length_penalty = 0.6f;   // GNMT alpha (Wu et al.'s choice); 0 = raw log-probability
+  LengthNormalization length_normalization = LengthNormalization::wu;
+  float alpha = 0.6f;            // of wu (Wu et al.'s choice); 0 = raw log-probability
   float max_length_ratio = 2.0f; // output at most ratio * source length + 5 tokens ...
   int max_length = 250;          // ... and never more than this
   int max_input_length = 0;      // longer sources are cut to this many subwords; 0 = no limit

@@ -16,7 +16,7 @@ float normalized_score(float log_probability, int length, const DecodingOptions&
 float best_reachable_score(float log_probability, int length, int max_length,
                            const DecodingOptions& options);
 
-// "none", "gnmt", "average" <-> the enum; parsing throws nmt::Error otherwise.
+// "none", "wu", "avg" (OpenNMT-py's names) <-> the enum; parsing throws nmt::Error otherwise.
 LengthNormalization parse_length_normalization(const std::string& name);
 const char* to_string(LengthNormalization normalization);
 
