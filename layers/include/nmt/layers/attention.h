@@ -1,0 +1,94 @@
+#pragma once
+// Luong global attention (Luong et al., 2015) without input feeding, so a
+// decoder LSTM stack can still run over all target steps in one primitive:
+// attention reads the decoder's top states afterwards, all steps at once.
+//
+// For decoder states h_t [H] and encoder outputs s_1..s_S [E] of one sentence,
+// with the sentence's source length L:
+//   score(t, j) = h_t . s_j            (dot; needs E == H)
+//               = h_t . (W_a s_j)      (general; W_a [H, E])
+//   a_t = softmax over j < L of score(t, j)   (positions j >= L weigh 0)
+//   c_t = sum_j a_t(j) s_j              [E]
+//   out_t = tanh(W_c [c_t; h_t])        W_c [H, E + H]; feeds the output projection
+//
+// Shapes follow the LSTM layers (time-major, tnc): decoder states [T, N, H],
+// encoder outputs [S, N, E]. The batched products run on oneDNN matmul reading
+// those buffers through strides, so nothing is transposed or copied; the
+// masked softmax is a plain loop. Forward and backward side by side;
+// parameter gradients ACCUMULATE (zero_grad() once per optimizer step).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "nmt/core/dnn_context.h"
+#include "nmt/core/tensor.h"
+#include "nmt/layers/linear.h"
+
+namespace nmt::layers {
+
+enum class AttentionType { dot, general };
+
+class LuongAttention {
+ public:
+  LuongAttention(DnnContext& context, AttentionType type, int64_t hidden_size, int64_t encoder_size);
+
+  AttentionType type() const { return type_; }
+  int64_t hidden_size() const { return hidden_; }
+  int64_t encoder_size() const { return encoder_; }
+
+  // W_c [H, E + H] and (general only) W_a [H, E], row-major, and their gradients.
+  Linear& combine() { return combine_; }
+  Linear* score_projection() { return type_ == AttentionType::general ? &score_projection_ : nullptr; }
+  // Uniform in [-1/sqrt(in), 1/sqrt(in)] (PyTorch's nn.Linear default).
+  void initialize(uint64_t seed);
+  void zero_grad();
+
+  // Once per batch: the encoder outputs [S, N, E] to attend to and each
+  // sentence's source length (1..S). The tensor is read, not copied: it must
+  // stay unchanged until the last backward() of this batch.
+  void set_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths);
+
+  // decoder_states [T, N, H] -> output() [T, N, H], attention_weights() [N, T, S].
+  // The states are read, not copied: keep them for backward().
+  void forward(const Tensor& decoder_states);
+  const Tensor& output() const { return output_; }
+  const Tensor& attention_weights() const { return weights_; }
+
+  // After forward(): grad_output [T, N, H] -> grad_decoder_states() [T, N, H]
+  // and grad_encoder_outputs() [S, N, E] (this call's share; they are
+  // overwritten, not accumulated), and adds into the parameter gradients.
+  void backward(const Tensor& grad_output);
+  const Tensor& grad_decoder_states() const { return grad_decoder_states_; }
+  const Tensor& grad_encoder_outputs() const { return grad_encoder_outputs_; }
+
+ private:
+  struct Primitives;
+  using ShapeKey = std::tuple<int64_t, int64_t, int64_t>;  // T, N, S
+  Primitives& primitives_for(int64_t steps, int64_t batch, int64_t source_steps);
+
+  DnnContext* context_;
+  AttentionType type_;
+  int64_t hidden_, encoder_;
+  Linear score_projection_;  // W_a (general)
+  Linear combine_;           // W_c
+
+  const Tensor* source_ = nullptr;
+  std::vector<int> source_lengths_;
+  Tensor keys_;  // general: W_a s_j [S, N, H]; dot reads the encoder outputs directly
+  const Tensor* states_ = nullptr;
+
+  Tensor scores_, weights_;  // [N, T, S]
+  Tensor combined_;          // [T, N, E + H]: c_t then h_t
+  Tensor output_;            // [T, N, H]
+  Tensor grad_pre_, grad_combined_, grad_weights_, grad_keys_, grad_source_from_keys_;
+  Tensor grad_decoder_states_, grad_encoder_outputs_;
+
+  // Batches come in many shapes; a full cache starts over.
+  static constexpr std::size_t kMaxCachedShapes = 64;
+  std::map<ShapeKey, std::shared_ptr<Primitives>> cache_;  // shared_ptr: Primitives is incomplete here
+};
+
+}  // namespace nmt::layers

@@ -1,0 +1,232 @@
+#include "nmt/layers/attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "nmt/core/error.h"
+#include "nmt/core/random.h"
+
+namespace nmt::layers {
+
+namespace {
+
+using dims = dnnl::memory::dims;
+
+// An f32 view of a buffer through explicit strides (elements).
+dnnl::memory::desc view(const dims& shape, const dims& strides) {
+  return dnnl::memory::desc(shape, dnnl::memory::data_type::f32, strides);
+}
+
+dnnl::matmul make_matmul(const dnnl::engine& engine, const dnnl::memory::desc& a, const dnnl::memory::desc& b,
+                         const dnnl::memory::desc& c, bool accumulate) {
+  dnnl::primitive_attr attr;
+  if (accumulate) {
+    dnnl::post_ops sum;
+    sum.append_sum(1.0f);
+    attr.set_post_ops(sum);
+  }
+  return dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), attr, engine));
+}
+
+}  // namespace
+
+// The batched products of one (T, N, S), with the strided views they read and
+// write. Time-major buffers [T, N, X] are seen batch-first as [N, T, X] with
+// strides {X, N X, 1}.
+struct LuongAttention::Primitives {
+  dnnl::memory::desc states, keys_t, keys, source, source_t, weights, weights_t, context;
+  dnnl::matmul scores;              // [N,T,H] x [N,H,S] -> [N,T,S]
+  dnnl::matmul context_product;     // [N,T,S] x [N,S,E] -> context part of combined
+  dnnl::matmul grad_weights;        // d context [N,T,E] x [N,E,S] -> [N,T,S]
+  dnnl::matmul grad_source;         // [N,S,T] x d context [N,T,E] -> [N,S,E]
+  dnnl::matmul grad_states;         // d scores [N,T,S] x keys [N,S,H] -> += [N,T,H]
+  dnnl::matmul grad_keys;           // d scores^T [N,S,T] x states [N,T,H] -> [N,S,H]
+  dnnl::matmul grad_keys_into_source;  // dot: the same product added into d source
+};
+
+LuongAttention::LuongAttention(DnnContext& context, AttentionType type, int64_t hidden_size,
+                               int64_t encoder_size)
+    : context_(&context),
+      type_(type),
+      hidden_(hidden_size),
+      encoder_(encoder_size),
+      score_projection_(context, type == AttentionType::general ? static_cast<int>(encoder_size) : 0,
+                        type == AttentionType::general ? static_cast<int>(hidden_size) : 0, false),
+      combine_(context, static_cast<int>(encoder_size + hidden_size), static_cast<int>(hidden_size), false) {
+  if (type == AttentionType::dot && encoder_size != hidden_size)
+    throw Error("dot attention needs encoder outputs of the decoder's size (" + std::to_string(encoder_size) +
+                " != " + std::to_string(hidden_size) + "); use general attention");
+}
+
+void LuongAttention::initialize(uint64_t seed) {
+  Rng rng(seed);
+  for (Linear* layer : {&score_projection_, &combine_}) {
+    const float bound = layer->in() > 0 ? 1.0f / std::sqrt(static_cast<float>(layer->in())) : 0.0f;
+    const int64_t count = static_cast<int64_t>(layer->in()) * layer->out();
+    for (int64_t i = 0; i < count; ++i) layer->weights()[i] = rng.uniform(-bound, bound);
+  }
+}
+
+void LuongAttention::zero_grad() {
+  for (Linear* layer : {&score_projection_, &combine_})
+    std::fill_n(layer->weight_gradient(), static_cast<int64_t>(layer->in()) * layer->out(), 0.0f);
+}
+
+LuongAttention::Primitives& LuongAttention::primitives_for(int64_t T, int64_t N, int64_t S) {
+  const ShapeKey key{T, N, S};
+  auto found = cache_.find(key);
+  if (found != cache_.end()) return *found->second;
+  if (cache_.size() >= kMaxCachedShapes) cache_.clear();
+  const int64_t H = hidden_, E = encoder_, C = E + H;
+  auto p = std::make_shared<Primitives>();
+  p->states = view({N, T, H}, {H, N * H, 1});
+  p->keys = view({N, S, H}, {H, N * H, 1});
+  p->keys_t = view({N, H, S}, {H, 1, N * H});
+  p->source = view({N, S, E}, {E, N * E, 1});
+  p->source_t = view({N, E, S}, {E, 1, N * E});
+  p->weights = view({N, T, S}, {T * S, S, 1});
+  p->weights_t = view({N, S, T}, {T * S, 1, S});
+  p->context = view({N, T, E}, {C, N * C, 1});  // the first E columns of combined [T, N, E + H]
+  const auto& engine = context_->engine();
+  p->scores = make_matmul(engine, p->states, p->keys_t, p->weights, false);
+  p->context_product = make_matmul(engine, p->weights, p->source, p->context, false);
+  p->grad_weights = make_matmul(engine, p->context, p->source_t, p->weights, false);
+  p->grad_source = make_matmul(engine, p->weights_t, p->context, p->source, false);
+  p->grad_states = make_matmul(engine, p->weights, p->keys, p->states, true);
+  p->grad_keys = make_matmul(engine, p->weights_t, p->states, p->keys, false);
+  if (type_ == AttentionType::dot) p->grad_keys_into_source = make_matmul(engine, p->weights_t, p->states, p->source, true);
+  return *cache_.emplace(key, std::move(p)).first->second;
+}
+
+void LuongAttention::set_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
+  if (encoder_outputs.rank() != 3 || encoder_outputs.dim(2) != encoder_ ||
+      encoder_outputs.dim(1) != static_cast<int64_t>(source_lengths.size()))
+    throw Error("attention: encoder outputs " + to_string(encoder_outputs.shape()) + " do not match " +
+                std::to_string(source_lengths.size()) + " sentences of size " + std::to_string(encoder_));
+  for (const int length : source_lengths)
+    if (length < 1 || length > encoder_outputs.dim(0))
+      throw Error("attention: a source length of " + std::to_string(length) + " in a batch of " +
+                  std::to_string(encoder_outputs.dim(0)) + " steps");
+  source_ = &encoder_outputs;
+  source_lengths_ = source_lengths;
+  if (type_ == AttentionType::general) {
+    const int64_t S = encoder_outputs.dim(0), N = encoder_outputs.dim(1);
+    keys_.resize({S, N, hidden_});
+    score_projection_.forward(encoder_outputs.data(), static_cast<int>(S * N), keys_.data());
+  }
+}
+
+void LuongAttention::forward(const Tensor& decoder_states) {
+  if (source_ == nullptr) throw Error("attention: forward() before set_source()");
+  const int64_t T = decoder_states.dim(0), N = decoder_states.dim(1), S = source_->dim(0);
+  const int64_t H = hidden_, E = encoder_, C = E + H;
+  if (decoder_states.rank() != 3 || N != source_->dim(1) || decoder_states.dim(2) != H)
+    throw Error("attention: decoder states " + to_string(decoder_states.shape()) + " do not match the source " +
+                to_string(source_->shape()));
+  states_ = &decoder_states;
+  auto& p = primitives_for(T, N, S);
+  const auto& engine = context_->engine();
+  const Tensor& keys = type_ == AttentionType::general ? keys_ : *source_;
+  auto mem = [&](const dnnl::memory::desc& desc, const float* data) {
+    return dnnl::memory(desc, engine, const_cast<float*>(data));
+  };
+
+  scores_.resize({N, T, S});
+  weights_.resize({N, T, S});
+  p.scores.execute(context_->stream(), {{DNNL_ARG_SRC, mem(p.states, decoder_states.data())},
+                                        {DNNL_ARG_WEIGHTS, mem(p.keys_t, keys.data())},
+                                        {DNNL_ARG_DST, mem(p.weights, scores_.data())}});
+  context_->wait();
+  // Softmax over each sentence's real source positions; padding weighs 0.
+  for (int64_t n = 0; n < N; ++n) {
+    const int64_t length = source_lengths_[static_cast<std::size_t>(n)];
+    for (int64_t t = 0; t < T; ++t) {
+      const float* score = scores_.data() + (n * T + t) * S;
+      float* weight = weights_.data() + (n * T + t) * S;
+      const float top = *std::max_element(score, score + length);
+      float sum = 0;
+      for (int64_t j = 0; j < length; ++j) sum += weight[j] = std::exp(score[j] - top);
+      const float scale = 1.0f / sum;
+      for (int64_t j = 0; j < length; ++j) weight[j] *= scale;
+      std::fill(weight + length, weight + S, 0.0f);
+    }
+  }
+  combined_.resize({T, N, C});
+  p.context_product.execute(context_->stream(), {{DNNL_ARG_SRC, mem(p.weights, weights_.data())},
+                                                 {DNNL_ARG_WEIGHTS, mem(p.source, source_->data())},
+                                                 {DNNL_ARG_DST, mem(p.context, combined_.data())}});
+  context_->wait();
+  for (int64_t row = 0; row < T * N; ++row)
+    std::copy_n(decoder_states.data() + row * H, H, combined_.data() + row * C + E);
+  output_.resize({T, N, H});
+  combine_.forward(combined_.data(), static_cast<int>(T * N), output_.data());
+  for (int64_t i = 0; i < output_.size(); ++i) output_[i] = std::tanh(output_[i]);
+}
+
+void LuongAttention::backward(const Tensor& grad_output) {
+  const Tensor& states = *states_;
+  const int64_t T = states.dim(0), N = states.dim(1), S = source_->dim(0);
+  const int64_t H = hidden_, E = encoder_, C = E + H;
+  if (grad_output.shape() != output_.shape())
+    throw Error("attention: gradient " + to_string(grad_output.shape()) + " for output " + to_string(output_.shape()));
+  auto& p = primitives_for(T, N, S);
+  const auto& engine = context_->engine();
+  const Tensor& keys = type_ == AttentionType::general ? keys_ : *source_;
+  auto mem = [&](const dnnl::memory::desc& desc, const float* data) {
+    return dnnl::memory(desc, engine, const_cast<float*>(data));
+  };
+
+  // Through tanh and W_c.
+  grad_pre_.resize(output_.shape());
+  for (int64_t i = 0; i < output_.size(); ++i) grad_pre_[i] = grad_output[i] * (1.0f - output_[i] * output_[i]);
+  grad_combined_.resize({T, N, C});
+  combine_.backward(combined_.data(), grad_pre_.data(), static_cast<int>(T * N), grad_combined_.data());
+  grad_decoder_states_.resize(states.shape());
+  for (int64_t row = 0; row < T * N; ++row)
+    std::copy_n(grad_combined_.data() + row * C + E, H, grad_decoder_states_.data() + row * H);
+
+  // Through c_t = sum_j a_t(j) s_j.
+  grad_weights_.resize({N, T, S});
+  grad_encoder_outputs_.resize(source_->shape());
+  p.grad_weights.execute(context_->stream(), {{DNNL_ARG_SRC, mem(p.context, grad_combined_.data())},
+                                              {DNNL_ARG_WEIGHTS, mem(p.source_t, source_->data())},
+                                              {DNNL_ARG_DST, mem(p.weights, grad_weights_.data())}});
+  p.grad_source.execute(context_->stream(), {{DNNL_ARG_SRC, mem(p.weights_t, weights_.data())},
+                                             {DNNL_ARG_WEIGHTS, mem(p.context, grad_combined_.data())},
+                                             {DNNL_ARG_DST, mem(p.source, grad_encoder_outputs_.data())}});
+  context_->wait();
+
+  // Through the softmax: d score_j = a_j (d a_j - sum_k a_k d a_k); padding has a_j = 0.
+  for (int64_t row = 0; row < N * T; ++row) {
+    const float* a = weights_.data() + row * S;
+    float* g = grad_weights_.data() + row * S;
+    float dot = 0;
+    for (int64_t j = 0; j < S; ++j) dot += a[j] * g[j];
+    for (int64_t j = 0; j < S; ++j) g[j] = a[j] * (g[j] - dot);
+  }
+
+  // Through the scores h_t . k_j: into the decoder states and the keys.
+  p.grad_states.execute(context_->stream(), {{DNNL_ARG_SRC, mem(p.weights, grad_weights_.data())},
+                                             {DNNL_ARG_WEIGHTS, mem(p.keys, keys.data())},
+                                             {DNNL_ARG_DST, mem(p.states, grad_decoder_states_.data())}});
+  if (type_ == AttentionType::dot) {
+    p.grad_keys_into_source.execute(context_->stream(),
+                                    {{DNNL_ARG_SRC, mem(p.weights_t, grad_weights_.data())},
+                                     {DNNL_ARG_WEIGHTS, mem(p.states, states.data())},
+                                     {DNNL_ARG_DST, mem(p.source, grad_encoder_outputs_.data())}});
+    context_->wait();
+    return;
+  }
+  grad_keys_.resize({S, N, H});
+  p.grad_keys.execute(context_->stream(), {{DNNL_ARG_SRC, mem(p.weights_t, grad_weights_.data())},
+                                           {DNNL_ARG_WEIGHTS, mem(p.states, states.data())},
+                                           {DNNL_ARG_DST, mem(p.keys, grad_keys_.data())}});
+  context_->wait();
+  grad_source_from_keys_.resize(source_->shape());
+  score_projection_.backward(source_->data(), grad_keys_.data(), static_cast<int>(S * N),
+                             grad_source_from_keys_.data());
+  for (int64_t i = 0; i < grad_encoder_outputs_.size(); ++i) grad_encoder_outputs_[i] += grad_source_from_keys_[i];
+}
+
+}  // namespace nmt::layers
