@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config
-  libdnnl-dev libsentencepiece-dev libicu-dev
+  libdnnl-dev ocl-icd-opencl-dev  # oneDNN's CMake config looks for OpenCL; libdnnl-dev only recommends it
+  libsentencepiece-dev libicu-dev libyaml-cpp-dev
   libboost-program-options-dev libboost-test-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libxxhash-dev zlib1g-dev
   python3
