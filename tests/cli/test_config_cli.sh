@@ -69,6 +69,10 @@ case "$stderr" in *"did you mean"*) fail "no suggestion expected for --zzzzzzzz:
 # the input files do not exist, and the message lists the valid values.
 expect_exit 2 "vocab --type" -- "$nmt" vocab --input missing.txt --model-prefix spm --type bpee
 expect_contains "vocab --type choices" "$stderr" "--type 'bpee' is not one of: unigram, bpe, char, word"
+for bad in "--optimizer adamw" "--lr-decay cosine" "--early-stopping loss"; do
+  expect_exit 2 "train $bad" -- "$nmt" train --train-src missing.src --train-tgt missing.tgt $bad
+  expect_contains "train $bad lists the choices" "$stderr" "is not one of:"
+done
 expect_exit 2 "choice from a config file" -- "$nmt" translate -m missing.nmt -c <(printf 'length-penalty: gnmt\n')
 expect_contains "config choice message" "$stderr" "--length-penalty 'gnmt' is not one of: wu, avg, none"
 
