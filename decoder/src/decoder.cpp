@@ -9,11 +9,13 @@
 namespace nmt {
 
 Decoder::Decoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden_size, int layers,
-                 float dropout, bool tied_embeddings)
+                 float dropout, bool tied_embeddings, std::optional<layers::AttentionType> attention,
+                 int encoder_size)
     : embedding_(vocab_size, embedding_size),
       lstm_(dnn, embedding_size, hidden_size, layers, dropout, 0),
       output_dropout_(dropout, 0),
       projection_(dnn, hidden_size, vocab_size) {
+  if (attention) attention_ = std::make_unique<layers::LuongAttention>(dnn, *attention, hidden_size, encoder_size);
   if (tied_embeddings) {
     if (embedding_size != hidden_size)
       throw Error("tied embeddings need the embedding size equal to the hidden size");
@@ -30,6 +32,7 @@ void Decoder::initialize(uint64_t seed) {
   }
   for (auto& b : projection_.bias()) b = 0.0f;
   lstm_.initialize(seed + 1);
+  if (attention_) attention_->initialize(seed + 2);
 }
 
 void Decoder::reseed_dropout(uint64_t seed) {
@@ -48,6 +51,14 @@ std::vector<Parameter> Decoder::parameters() {
   }
   parameters.push_back({"decoder/output/bias", projection_.bias().data(),
                         projection_.bias_gradient().data(), projection_.bias().size()});
+  if (attention_) {
+    const auto add = [&](const char* name, layers::Linear& layer) {
+      parameters.push_back({name, layer.weights(), layer.weight_gradient(),
+                            static_cast<std::size_t>(layer.in()) * layer.out()});
+    };
+    if (auto* score = attention_->score_projection()) add("decoder/attention/score", *score);
+    add("decoder/attention/combine", attention_->combine());
+  }
   return parameters;
 }
 
@@ -59,7 +70,8 @@ Tensor& Decoder::forward(const int* target_input, int steps, int batch, const Co
   embedded_.resize({steps, batch, embedding_.dim()});
   embedding_.forward(target_input, rows, embedded_.data());
   lstm_.forward(embedded_, context_, training);
-  output_dropout_.forward(lstm_.output(), dropped_, training);
+  if (attention_) attention_->forward(lstm_.output());
+  output_dropout_.forward(attention_ ? attention_->output() : lstm_.output(), dropped_, training);
   logits_.resize({rows, projection_.out()});
   projection_.forward(dropped_.data(), rows, logits_.data());
   return logits_;
@@ -69,12 +81,16 @@ void Decoder::backward(const Tensor& grad_logits) {
   const int rows = static_cast<int>(target_input_.size());
   grad_dropped_.resize(dropped_.shape());
   projection_.backward(dropped_.data(), grad_logits.data(), rows, grad_dropped_.data());
+  const Tensor* grad_top = &grad_dropped_;
   if (output_dropout_.active(true)) {
     output_dropout_.backward(grad_dropped_, grad_output_);
-    lstm_.backward(embedded_, context_, grad_output_, {});
-  } else {
-    lstm_.backward(embedded_, context_, grad_dropped_, {});
+    grad_top = &grad_output_;
   }
+  if (attention_) {
+    attention_->backward(*grad_top);
+    grad_top = &attention_->grad_decoder_states();
+  }
+  lstm_.backward(embedded_, context_, *grad_top, {});
   embedding_.backward(target_input_.data(), rows, lstm_.grad_input().data());
 }
 
@@ -82,6 +98,26 @@ Context Decoder::grad_context() const {
   Context grad;
   for (int l = 0; l < lstm_.num_layers(); ++l) grad.push_back(lstm_.grad_initial_state(l));
   return grad;
+}
+
+void Decoder::attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths, int copies) {
+  if (!attention_) throw Error("Decoder::attend_to: this decoder has no attention");
+  if (copies == 1) {
+    attention_->set_source(encoder_outputs, source_lengths);
+    return;
+  }
+  // Rows n * copies .. n * copies + copies - 1 are sentence n's beams.
+  const int64_t steps = encoder_outputs.dim(0), batch = encoder_outputs.dim(1), width = encoder_outputs.dim(2);
+  repeated_source_.resize({steps, batch * copies, width});
+  std::vector<int> lengths;
+  for (int64_t n = 0; n < batch; ++n) lengths.insert(lengths.end(), copies, source_lengths.at(static_cast<std::size_t>(n)));
+  for (int64_t t = 0; t < steps; ++t) {
+    for (int64_t r = 0; r < batch * copies; ++r) {
+      const float* from = encoder_outputs.data() + (t * batch + r / copies) * width;
+      std::copy(from, from + width, repeated_source_.data() + (t * batch * copies + r) * width);
+    }
+  }
+  attention_->set_source(repeated_source_, lengths);
 }
 
 void Decoder::start(const Context& context) {
@@ -142,8 +178,9 @@ Tensor& Decoder::step(const int* previous, int batch) {
   // from the rows reorder_state gathered.
   lstm_.forward(embedded_, from_lstm_state_ ? state() : context_, false);
   from_lstm_state_ = true;
+  if (attention_) attention_->forward(lstm_.output());
   logits_.resize({batch, projection_.out()});
-  projection_.forward(lstm_.output().data(), batch, logits_.data());
+  projection_.forward((attention_ ? attention_->output() : lstm_.output()).data(), batch, logits_.data());
   return logits_;
 }
 

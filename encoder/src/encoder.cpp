@@ -36,10 +36,13 @@ Context Encoder::context() const {
   return context;
 }
 
-void Encoder::backward(const Context& grad_context) {
-  zero_grad_output_.resize(lstm_.output().shape());
-  zero_grad_output_.zero();
-  lstm_.backward(embedded_, {}, zero_grad_output_, grad_context);
+void Encoder::backward(const Context& grad_context, const Tensor* grad_outputs) {
+  if (grad_outputs == nullptr) {
+    zero_grad_output_.resize(lstm_.output().shape());
+    zero_grad_output_.zero();
+    grad_outputs = &zero_grad_output_;
+  }
+  lstm_.backward(embedded_, {}, *grad_outputs, grad_context);
   embedding_.backward(source_.data(), static_cast<int>(source_.size()), lstm_.grad_input().data());
 }
 

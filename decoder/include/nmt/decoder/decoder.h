@@ -1,15 +1,19 @@
 #pragma once
 // The decoder: target embedding, an L-layer LSTM seeded with the encoder's
-// context, dropout, and the output projection to the target vocabulary.
-// Two ways to run it: over a whole target sentence with teacher forcing
+// context, optionally Luong attention over the encoder's outputs (read after
+// the LSTM, so the stack still runs over all target steps at once), dropout,
+// and the output projection to the target vocabulary. Two ways to run it: over a whole target sentence with teacher forcing
 // (training, scoring), or one step at a time (search).
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/parameter.h"
 #include "nmt/core/tensor.h"
+#include "nmt/layers/attention.h"
 #include "nmt/layers/dropout.h"
 #include "nmt/layers/embedding.h"
 #include "nmt/layers/linear.h"
@@ -21,14 +25,28 @@ class Decoder {
  public:
   // tied_embeddings: the embedding table doubles as the output projection
   // (needs embedding_size == hidden_size).
+  // attention: none (the context alone carries the source), or the Luong
+  // score over encoder outputs of encoder_size features.
   Decoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden_size, int layers,
-          float dropout, bool tied_embeddings);
+          float dropout, bool tied_embeddings, std::optional<layers::AttentionType> attention = std::nullopt,
+          int encoder_size = 0);
 
   void initialize(uint64_t seed);
   void reseed_dropout(uint64_t seed);
   std::vector<Parameter> parameters();
   void weights_changed() { lstm_.weights_changed(); }
   int vocab_size() const { return embedding_.vocab(); }
+  bool has_attention() const { return attention_ != nullptr; }
+
+  // With attention, before forward() or start(): the encoder outputs [S, N, E]
+  // of the batch and each sentence's source length. copies > 1 repeats each
+  // sentence's outputs for beam search (see start()); with 1 the tensor is
+  // read in place and must stay unchanged until backward().
+  void attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths, int copies = 1);
+  // After backward(): the gradient reaching the encoder outputs, [S, N, E].
+  const Tensor& grad_encoder_outputs() const { return attention_->grad_encoder_outputs(); }
+  // The attention weights [N, T, S] of the last forward() or step().
+  const Tensor& attention_weights() const { return attention_->attention_weights(); }
 
   // Teacher forcing. target_input: [T][N] ids (<s> y1 .. yn); context: the
   // encoder's, valid until backward. Returns logits [T * N, V], row t * N + n.
@@ -61,9 +79,12 @@ class Decoder {
   layers::Linear projection_;
 
   std::vector<int> target_input_;
+  std::unique_ptr<layers::LuongAttention> attention_;
+  Tensor repeated_source_;  // encoder outputs repeated per beam (attend_to with copies > 1)
+
   Context context_;   // the initial state of the last teacher-forced forward
   Tensor embedded_;   // [T, N, E]
-  Tensor dropped_;    // [T, N, H]: LSTM output after dropout
+  Tensor dropped_;    // [T, N, H]: LSTM (or attention) output after dropout
   Tensor logits_;     // [T * N, V]
   Tensor grad_dropped_, grad_output_;
   // Search state of the next step: the LSTM's own final state, or context_

@@ -28,17 +28,20 @@ class Encoder {
   // source: [T][N] token ids, time-major. Valid until the next forward.
   void forward(const int* source, int steps, int batch, bool training);
   Context context() const;
+  // The top layer's states [T, N, H], which attention reads.
+  const Tensor& outputs() const { return lstm_.output(); }
 
-  // grad_context: gradients reaching the context, one (h, c) per layer.
+  // grad_context: gradients reaching the context, one (h, c) per layer;
+  // grad_outputs: those reaching outputs() (attention), or null for none.
   // Adds into the parameter gradients.
-  void backward(const Context& grad_context);
+  void backward(const Context& grad_context, const Tensor* grad_outputs = nullptr);
 
  private:
   layers::Embedding embedding_;
   layers::LstmStack lstm_;
   std::vector<int> source_;  // the last forward's ids, for the embedding's backward
   Tensor embedded_;          // [T, N, E]
-  Tensor zero_grad_output_;  // the encoder's outputs feed nothing but the context
+  Tensor zero_grad_output_;  // without attention the outputs feed nothing but the context
 };
 
 }  // namespace nmt
