@@ -1,7 +1,7 @@
-// Every case in the shared sacreBLEU 2.4.3 test data (testdata/bleu): our
+// Every case in the sacreBLEU 2.4.3 test data (tests/data/sacrebleu): our
 // scores, statistics, tokenizations, signatures and CLI text must equal the
 // ones sacreBLEU printed. The folder comes from NMT_BLEU_TESTDATA, else from
-// the build's default beside the project root.
+// the build's default, the copy in the repository.
 #define BOOST_TEST_MODULE eval_sacrebleu_cases
 #include <boost/test/unit_test.hpp>
 
