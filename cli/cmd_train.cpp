@@ -5,13 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
-#include <filesystem>
 
 #include "commands.h"
-#include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
-#include "nmt/tokenization/subword_trainer.h"
-#include "nmt/training/trainer.h"
+#include "nmt/training/train_model.h"
 #include "options.h"
 
 namespace nmt::cli {
@@ -34,27 +31,6 @@ void log_to_file_too(const std::string& path) {
   spdlog::set_default_logger(logger);
 }
 
-// The subword models: given, or one joint model trained on the training data.
-std::pair<SubwordModel, SubwordModel> subword_models(const std::string& source, const std::string& target,
-                                                     const TrainingOptions& options, int vocab_size) {
-  if (!source.empty() || !target.empty()) {
-    if (source.empty() || target.empty())
-      throw Error("give both --source-vocab and --target-vocab, or neither (a joint model is then trained)");
-    return {SubwordModel::load(source), SubwordModel::load(target)};
-  }
-  const std::string path = options.model_path + ".spm.model";
-  if (!std::filesystem::exists(path)) {
-    spdlog::info("training a joint SentencePiece model ({} pieces) on the training data", vocab_size);
-    SubwordTrainingOptions subword;
-    subword.inputs = {options.train_source, options.train_target};
-    subword.vocab_size = vocab_size;
-    subword.hard_vocab_limit = false;  // a small corpus gets a smaller vocabulary, not an error
-    write_file_atomically(path, train_subword_model(subword));
-  }
-  spdlog::info("subword model: {}", path);
-  return {SubwordModel::load(path), SubwordModel::load(path)};
-}
-
 }  // namespace
 
 int run_train(const Args& args) {
@@ -66,9 +42,10 @@ int run_train(const Args& args) {
       "Without --source-vocab/--target-vocab, a joint SentencePiece model is trained first\n"
       "(MODEL.spm.model)."};
   TrainingOptions options;
-  ModelConfig config;
-  std::string source_vocab, target_vocab, log_path;
-  int vocab_size = 8000, threads = 0, max_length = 100;
+  NewModelOptions fresh;
+  ModelConfig& config = fresh.config;
+  std::string log_path;
+  int threads = 0, max_length = 100;
   bool resume = false, tied = false;
   po::options_description data("Data");
   data.add_options()
@@ -78,9 +55,9 @@ int run_train(const Args& args) {
       ("valid-tgt", po::value(&options.valid_target)->value_name("FILE"), "validation target text")
       ("model,m", po::value(&options.model_path)->default_value(options.model_path)->value_name("FILE"),
        "where the model goes")
-      ("source-vocab", po::value(&source_vocab)->value_name("FILE"), "source SentencePiece model (nmt vocab)")
-      ("target-vocab", po::value(&target_vocab)->value_name("FILE"), "target SentencePiece model")
-      ("vocab-size", po::value(&vocab_size)->default_value(vocab_size), "size of the joint subword model trained when none is given")
+      ("source-vocab", po::value(&fresh.source_vocab)->value_name("FILE"), "source SentencePiece model (nmt vocab)")
+      ("target-vocab", po::value(&fresh.target_vocab)->value_name("FILE"), "target SentencePiece model")
+      ("vocab-size", po::value(&fresh.joint_vocab_size)->default_value(fresh.joint_vocab_size), "size of the joint subword model trained when none is given")
       ("max-length", po::value(&max_length)->default_value(max_length), "drop pairs with a side longer than this (subwords)");
   po::options_description model("Model");
   model.add_options()
@@ -113,7 +90,11 @@ int run_train(const Args& args) {
       ("seed", po::value(&options.seed)->default_value(1), "random seed (weights, batches, dropout)")
       ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
       ("resume", po::bool_switch(&resume), "continue from MODEL.checkpoint")
+      ("keep-checkpoints", po::value(&options.keep_checkpoints)->default_value(0),
+       "also keep the last N checkpoints as MODEL.step-S.checkpoint (for nmt average)")
       ("log", po::value(&log_path)->value_name("FILE"), "also write the log to FILE")
+      ("log-json", po::value(&options.log_json)->value_name("FILE"),
+       "append one JSON object per progress line and per validation to FILE")
       ("display-seconds", po::value(&options.display_seconds)->default_value(10, "10"), "seconds between progress lines");
   po::options_description all;
   all.add(data).add(model).add(training);
@@ -123,40 +104,17 @@ int run_train(const Args& args) {
     throw Error("give both --valid-src and --valid-tgt, or neither");
   options.filter.max_source_length = options.filter.max_target_length = max_length;
   config.tied_embeddings = tied;
+  options.config_yaml = effective_config_yaml(vm, all);
   if (!log_path.empty()) log_to_file_too(log_path);
 
   DnnContext::set_num_threads(threads);
   DnnContext dnn;
   spdlog::info("threads: {} | oneDNN ISA: {}", DnnContext::num_threads(), DnnContext::cpu_isa_name());
-  const std::string checkpoint = options.model_path + ".checkpoint";
-  std::unique_ptr<TranslationModel> translation_model;
-  if (resume) {
-    if (!std::filesystem::exists(checkpoint))
-      throw Error(checkpoint, "no checkpoint to resume from");
-    translation_model = std::make_unique<TranslationModel>(
-        TranslationModel::read(dnn, ModelFileReader::load(checkpoint)));
-  } else {
-    if (std::filesystem::exists(checkpoint))
-      throw Error(checkpoint, "a checkpoint of an earlier run exists: pass --resume to continue it, "
-                              "or remove it to start afresh");
-    auto [source, target] = subword_models(source_vocab, target_vocab, options, vocab_size);
-    config.source_vocab_size = source.vocab_size();
-    config.target_vocab_size = target.vocab_size();
-    translation_model = std::make_unique<TranslationModel>(
-        TranslationModel{std::move(source), std::move(target), std::make_unique<Seq2SeqModel>(dnn, config)});
-    translation_model->network->initialize(options.seed);
-  }
-  const auto& c = translation_model->network->config();
-  spdlog::info("model: E={} H={} L={} dropout={} tied={} reverse-source={} | vocab {}/{} | {} parameters",
-               c.embedding_size, c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.reverse_source,
-               c.source_vocab_size, c.target_vocab_size, translation_model->network->parameter_count());
   // From here on Ctrl-C is a request: one that comes while the corpus loads
-  // ends the run after its first step, with a checkpoint.
+  // ends the run before its first step, with a checkpoint.
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  Trainer trainer(options, *translation_model);
-  if (resume) trainer.resume();
-  trainer.run();
+  train_model(dnn, options, fresh, resume);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   return 0;

@@ -35,7 +35,7 @@ step() { printf '\n== %s\n' "$*"; }
 started=$(date +%s)
 
 step "1/6 installing packages and building (Release)"
-"$root/scripts/install_deps.sh" diatheke sword-text-web sword-text-sparv
+"$root/scripts/install_deps.sh" diatheke sword-text-web sword-text-sparv python3-matplotlib
 "$root/scripts/build.sh"
 nmt="${BUILD_DIR:-$root/build}/cli/nmt"
 
@@ -50,13 +50,15 @@ mkdir -p "$work/model"
 
 step "4/6 training the translation model for $minutes minutes"
 # A fresh run each time: the previous run's model and checkpoint are replaced.
-rm -f "$work/model/es-en.nmt" "$work/model/es-en.nmt.checkpoint"
+rm -f "$work/model/es-en.nmt" "$work/model/es-en.nmt.checkpoint" "$work/model/es-en.nmt.step-"*.checkpoint \
+  "$work/model/train.jsonl"
 train_started=$(date +%s)
 "$nmt" train --train-src "$corpus/train.es" --train-tgt "$corpus/train.en" \
   --valid-src "$corpus/valid.es" --valid-tgt "$corpus/valid.en" \
   --source-vocab "$work/model/spm.model" --target-vocab "$work/model/spm.model" \
   -m "$work/model/es-en.nmt" "${model_options[@]}" --max-epochs 0 --max-minutes "$minutes" \
-  --valid-every "$valid_every" --patience 0 --threads "$threads" --log "$work/model/train.log"
+  --valid-every "$valid_every" --patience 0 --threads "$threads" --log "$work/model/train.log" \
+  --log-json "$work/model/train.jsonl" --keep-checkpoints 5
 train_seconds=$(( $(date +%s) - train_started ))
 
 step "5/6 translating the test books (greedy search)"
@@ -66,6 +68,9 @@ paste -d '\n' <(head -n 3 "$corpus/test.es" | sed 's/^/  es:  /') <(head -n 3 "$
 
 step "6/6 scoring against the reference translation"
 "$nmt" bleu -r "$corpus/test.en" -i "$work/test.hyp.en" --metrics bleu chrf | tee "$work/test.scores.txt"
+/usr/bin/python3 "$root/scripts/plot_training.py" "$work/model/train.jsonl" -o "$work/model/curves.png" \
+  --title "nmt quickstart: Spanish-English Bible, $minutes minutes" >/dev/null &&
+  echo "learning curves: $work/model/curves.png"
 echo
 echo "training: ${train_seconds}s; all steps: $(( $(date +%s) - started ))s"
 echo "model: $work/model/es-en.nmt (translate more with: $nmt translate -m $work/model/es-en.nmt -i FILE)"

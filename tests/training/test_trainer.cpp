@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
+#include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
 #include "nmt/core/random.h"
 #include "nmt/tokenization/subword_trainer.h"
@@ -102,9 +105,10 @@ BOOST_AUTO_TEST_CASE(resumed_training_reaches_the_same_weights_as_uninterrupted)
   BOOST_TEST(stopped.step == 5);
 
   split_options.max_steps = 14;
-  auto resumed = nmt::TranslationModel::read(dnn, nmt::ModelFileReader::load(split_options.model_path + ".checkpoint"));
+  const auto checkpoint = nmt::ModelFileReader::load(split_options.model_path + ".checkpoint");
+  auto resumed = nmt::TranslationModel::read(dnn, checkpoint);
   nmt::Trainer trainer(split_options, resumed);
-  trainer.resume();
+  trainer.resume(checkpoint);
   const auto finished = trainer.run();
   BOOST_TEST(finished.step == 14);
 
@@ -147,4 +151,66 @@ BOOST_AUTO_TEST_CASE(mismatched_training_files_name_both_counts) {
   BOOST_CHECK_EXCEPTION(nmt::Trainer(options, model), nmt::Error, [&](const nmt::Error& e) {
     return std::string(e.what()).find("has 60 lines but " + options.train_target + " has 1") != std::string::npos;
   });
+}
+
+BOOST_AUTO_TEST_CASE(model_and_checkpoint_carry_the_configuration_and_state) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "model.nmt").string();
+  options.max_steps = 9;  // validations (and epoch ends) at 4 and 8, a checkpoint at the end
+  options.config_yaml = "hidden-size: 12\nmax-steps: 9\n";
+  options.keep_checkpoints = 2;
+  options.log_json = (task.dir / "log.jsonl").string();
+  auto model = task.fresh_model(dnn);
+  const auto state = nmt::Trainer(options, model).run();
+
+  for (const auto& path : {options.model_path, options.model_path + ".checkpoint"}) {
+    const auto file = nmt::ModelFileReader::load(path);
+    BOOST_TEST(file.section("training/config") == options.config_yaml);
+    BOOST_TEST(file.has("training/state"));
+  }
+  const auto saved = nlohmann::json::parse(
+      nmt::ModelFileReader::load(options.model_path + ".checkpoint").section("training/state"));
+  BOOST_TEST(saved.at("step").get<int>() == 9);
+  BOOST_TEST(saved.at("validations").get<int>() == state.validations);
+  BOOST_TEST(state.validations == 2);
+  BOOST_TEST(saved.at("best_bleu").get<double>() == state.best_bleu);
+  BOOST_TEST(state.best_perplexity > 1.0);
+
+  // Checkpoints at steps 4, 8 and 9 (the end); the last two are kept.
+  const nmt::CheckpointFiles files(options.model_path, 2);
+  const std::vector<std::string> kept = files.kept();
+  BOOST_TEST(kept == (std::vector<std::string>{files.step_checkpoint(8), files.step_checkpoint(9)}),
+             boost::test_tools::per_element());
+  BOOST_TEST(!fs::exists(files.step_checkpoint(4)));
+  BOOST_TEST(nmt::read_file(files.step_checkpoint(9)) == nmt::read_file(files.checkpoint()));
+
+  // One JSON line per validation (no progress lines: display_seconds is huge).
+  std::ifstream log(options.log_json);
+  std::vector<nlohmann::json> records;
+  for (std::string line; std::getline(log, line);) records.push_back(nlohmann::json::parse(line));
+  BOOST_REQUIRE(records.size() == 2);
+  BOOST_TEST(records[0].at("type") == "valid");
+  BOOST_TEST(records[0].at("step") == 4);
+  BOOST_TEST(records[1].at("step") == 8);
+  BOOST_TEST(records[0].at("best") == true);
+  BOOST_TEST(std::min(records[0].at("perplexity").get<double>(), records[1].at("perplexity").get<double>()) ==
+             state.best_perplexity);
+}
+
+BOOST_AUTO_TEST_CASE(resuming_a_finished_run_trains_no_further) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "done.nmt").string();
+  options.max_steps = 3;
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer(options, model).run();
+  const auto checkpoint = nmt::ModelFileReader::load(options.model_path + ".checkpoint");
+  auto resumed = nmt::TranslationModel::read(dnn, checkpoint);
+  nmt::Trainer trainer(options, resumed);
+  trainer.resume(checkpoint);
+  BOOST_TEST(trainer.run().step == 3);
+  BOOST_TEST(all_weights(*resumed.network) == all_weights(*model.network));
 }

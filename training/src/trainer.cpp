@@ -35,10 +35,18 @@ std::uint64_t dropout_seed(std::uint64_t seed, std::int64_t step, int part) {
 }
 
 nlohmann::json state_to_json(const TrainingState& s) {
-  return {{"step", s.step},           {"epoch", s.epoch},
-          {"batch_in_epoch", s.batch_in_epoch}, {"best_metric", s.best_metric},
-          {"has_best", s.has_best},   {"bad_validations", s.bad_validations},
-          {"seconds", s.seconds},     {"target_tokens", s.target_tokens}};
+  return {{"step", s.step},
+          {"epoch", s.epoch},
+          {"batch_in_epoch", s.batch_in_epoch},
+          {"best_metric", s.best_metric},
+          {"has_best", s.has_best},
+          {"bad_validations", s.bad_validations},
+          {"seconds", s.seconds},
+          {"overhead_seconds", s.overhead_seconds},
+          {"target_tokens", s.target_tokens},
+          {"validations", s.validations},
+          {"best_bleu", s.best_bleu},
+          {"best_perplexity", s.best_perplexity}};
 }
 
 TrainingState state_from_json(const std::string& text, const std::string& name) {
@@ -53,6 +61,11 @@ TrainingState state_from_json(const std::string& text, const std::string& name) 
     s.bad_validations = j.at("bad_validations").get<int>();
     s.seconds = j.at("seconds").get<double>();
     s.target_tokens = j.at("target_tokens").get<std::int64_t>();
+    // Absent from checkpoints written before they were recorded.
+    s.overhead_seconds = j.value("overhead_seconds", 0.0);
+    s.validations = j.value("validations", 0);
+    s.best_bleu = j.value("best_bleu", 0.0);
+    s.best_perplexity = j.value("best_perplexity", 0.0);
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw Error(name, std::string("bad training state: ") + e.what());
@@ -73,10 +86,12 @@ void Trainer::request_stop() { stop_requested = 1; }
 Trainer::Trainer(const TrainingOptions& options, TranslationModel& model)
     : options_(options),
       model_(model),
+      files_(options.model_path, options.keep_checkpoints),
       train_(load_parallel_corpus(options.train_source, options.train_target, model.source_vocab,
                                   model.target_vocab, options.filter)),
       optimizer_(options.optimizer, model.network->parameters()) {
   if (options_.accumulate < 1) throw Error("--accumulate must be at least 1");
+  if (options_.keep_checkpoints < 0) throw Error("--keep-checkpoints must be 0 or more");
   if (options_.early_stopping != "bleu" && options_.early_stopping != "perplexity")
     throw Error("unknown early-stopping metric '" + options_.early_stopping + "' (use bleu or perplexity)");
   options_.schedule.at(1);  // rejects an unknown decay now rather than mid-run
@@ -88,23 +103,41 @@ Trainer::Trainer(const TrainingOptions& options, TranslationModel& model)
     valid_source_lines_ = read_utf8_lines(options.valid_source);
     valid_target_lines_ = read_utf8_lines(options.valid_target);
   }
+  if (!options_.log_json.empty()) log_ = TrainingLog(options_.log_json);
 }
 
-void Trainer::resume() {
-  const auto file = ModelFileReader::load(checkpoint_path());
-  model_.network->load_weights(file);
-  optimizer_.load(file);
-  state_ = state_from_json(file.section("training/state"), file.name());
-  spdlog::info("resuming from {}: epoch {}, step {}", checkpoint_path(), state_.epoch + 1, state_.step);
+void Trainer::resume(const ModelFileReader& checkpoint) {
+  optimizer_.load(checkpoint);
+  state_ = state_from_json(checkpoint.section("training/state"), checkpoint.name());
+  spdlog::info("resuming from {}: epoch {}, step {}", checkpoint.name(), state_.epoch + 1, state_.step);
 }
 
-void Trainer::save_checkpoint() const {
+void Trainer::write_training_sections(ModelFileWriter& file) const {
+  if (!options_.config_yaml.empty()) file.add("training/config", options_.config_yaml);
+  file.add("training/state", state_to_json(state_).dump());
+}
+
+void Trainer::save_model() const {
+  ModelFileWriter file;
+  model_.write(file);
+  write_training_sections(file);
+  file.save(files_.model());
+}
+
+void Trainer::save_checkpoint() {
+  const auto start = Clock::now();
   ModelFileWriter file;
   model_.write(file);
   optimizer_.save(file);
-  file.add("training/state", state_to_json(state_).dump());
-  file.save(checkpoint_path());
+  write_training_sections(file);
+  file.save(files_.checkpoint());
+  files_.keep(state_.step);
+  checkpoint_step_ = state_.step;
+  state_.overhead_seconds += seconds_since(start);
+  window_ = Window{};  // the progress rate counts training only
 }
+
+void Trainer::update_seconds() { state_.seconds = seconds_before_run_ + seconds_since(run_start_); }
 
 Trainer::Validation Trainer::validate() {
   Validation result;
@@ -132,162 +165,164 @@ bool Trainer::after_validation(const Validation& result) {
   const bool by_bleu = options_.early_stopping == "bleu";
   const double metric = by_bleu ? result.bleu : result.perplexity;
   const bool improved = !state_.has_best || (by_bleu ? metric > state_.best_metric : metric < state_.best_metric);
+  state_.best_bleu = state_.validations == 0 ? result.bleu : std::max(state_.best_bleu, result.bleu);
+  state_.best_perplexity =
+      state_.validations == 0 ? result.perplexity : std::min(state_.best_perplexity, result.perplexity);
+  ++state_.validations;
   if (improved) {
     state_.best_metric = metric;
     state_.has_best = true;
     state_.bad_validations = 0;
-    model_.save(options_.model_path);
+    save_model();
   } else {
     ++state_.bad_validations;
   }
   spdlog::info("validation at step {}: perplexity {:.2f} | greedy BLEU {:.2f} | {}", state_.step,
                result.perplexity, result.bleu,
-               improved ? "best so far, saved " + options_.model_path
+               improved ? "best so far, saved " + files_.model()
                         : "no improvement (" + std::to_string(state_.bad_validations) +
                               (options_.patience > 0 ? "/" + std::to_string(options_.patience) : "") + ")");
+  update_seconds();
+  log_.write(ValidationRecord{state_.step, state_.epoch + 1, result.perplexity, result.bleu, improved,
+                              options_.schedule.at(std::max<std::int64_t>(state_.step, 1)), state_.seconds});
   return options_.patience > 0 && state_.bad_validations >= options_.patience;
 }
 
-std::string Trainer::progress_line(double loss_per_token, double nll_per_token, double learning_rate,
-                                   double gradient_norm, double tokens_per_second, double eta_seconds) const {
+bool Trainer::validate_and_save() {
+  const auto start = Clock::now();
+  bool stop = false;
+  if (valid_.pairs.empty()) save_model();
+  else stop = after_validation(validate());
+  state_.overhead_seconds += seconds_since(start);
+  save_checkpoint();
+  return stop;
+}
+
+void Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
+  const bool reverse = model_.network->config().reverse_source;
+  std::vector<Batch> group;
+  int tokens = 0;
+  for (int k = 0; k < options_.accumulate && state_.batch_in_epoch + k < static_cast<std::int64_t>(plan.size());
+       ++k) {
+    group.push_back(make_batch(train_.pairs, plan[state_.batch_in_epoch + k], reverse));
+    tokens += group.back().target_tokens;
+  }
+  model_.network->zero_grad();
+  for (std::size_t k = 0; k < group.size(); ++k) {
+    const auto sums = model_.network->train_batch(group[k], options_.label_smoothing, 1.0f / tokens,
+                                                  dropout_seed(options_.seed, state_.step, static_cast<int>(k)));
+    window_.loss += sums.loss;
+    window_.nll += sums.nll;
+  }
+  const double norm = clip_gradient_norm(model_.network->parameters(), options_.clip_norm);
+  if (!std::isfinite(norm)) throw Error("training diverged (gradient norm is not finite); lower --learning-rate");
+  window_.learning_rate = options_.schedule.at(state_.step + 1);
+  optimizer_.step(window_.learning_rate);
+  model_.network->weights_changed();
+  ++state_.step;
+  state_.batch_in_epoch += static_cast<std::int64_t>(group.size());
+  state_.target_tokens += tokens;
+  update_seconds();
+  window_.tokens += tokens;
+  window_.gradient_norm += norm;
+  ++window_.steps;
+}
+
+void Trainer::show_progress(std::size_t batches_in_epoch) {
+  const double window_seconds = seconds_since(window_.start);
+  const double tokens_per_second = static_cast<double>(window_.tokens) / window_seconds;
+  const double step_seconds = window_seconds / static_cast<double>(window_.steps);
+  double eta = INFINITY;
+  if (options_.max_steps > 0) eta = std::min(eta, step_seconds * static_cast<double>(options_.max_steps - state_.step));
+  if (options_.max_minutes > 0) eta = std::min(eta, options_.max_minutes * 60 - seconds_since(run_start_));
+  if (options_.max_epochs > 0) {
+    const double batches_per_step = std::min<double>(options_.accumulate, static_cast<double>(batches_in_epoch));
+    const double steps_left =
+        (static_cast<double>(batches_in_epoch) - static_cast<double>(state_.batch_in_epoch) +
+         static_cast<double>(options_.max_epochs - state_.epoch - 1) * static_cast<double>(batches_in_epoch)) /
+        batches_per_step;
+    eta = std::min(eta, step_seconds * steps_left);
+  }
+  const ProgressRecord record{state_.step,
+                              state_.epoch + 1,
+                              window_.loss / static_cast<double>(window_.tokens),
+                              std::exp(std::min(window_.nll / static_cast<double>(window_.tokens), 50.0)),
+                              window_.learning_rate,
+                              window_.gradient_norm / static_cast<double>(window_.steps),
+                              tokens_per_second,
+                              state_.seconds};
   char text[256];
   std::snprintf(text, sizeof text,
                 "ep %lld | step %lld | loss %.3f | ppl %.1f | lr %.2e | gnorm %.2f | %.0f tgt tok/s | %s | ETA %s",
-                static_cast<long long>(state_.epoch + 1), static_cast<long long>(state_.step),
-                loss_per_token, std::exp(std::min(nll_per_token, 50.0)), learning_rate, gradient_norm,
-                tokens_per_second, ProgressLine::format_duration(state_.seconds).c_str(),
-                ProgressLine::format_duration(eta_seconds).c_str());
-  return text;
+                static_cast<long long>(record.epoch), static_cast<long long>(record.step), record.loss,
+                record.perplexity, record.learning_rate, record.gradient_norm, record.target_tokens_per_second,
+                ProgressLine::format_duration(state_.seconds).c_str(), ProgressLine::format_duration(eta).c_str());
+  spdlog::info(text);
+  log_.write(record);
+  window_ = Window{};
+}
+
+std::string Trainer::limit_reached() const {
+  if (options_.max_steps > 0 && state_.step >= options_.max_steps)
+    return "reached --max-steps " + std::to_string(options_.max_steps);
+  if (options_.max_minutes > 0 && seconds_since(run_start_) >= options_.max_minutes * 60)
+    return "reached the time budget of " + std::to_string(options_.max_minutes) + " minutes";
+  if (stop_requested) return "interrupted";
+  return "";
 }
 
 TrainingState Trainer::run() {
-  const auto run_start = Clock::now();
-  const double seconds_before = state_.seconds;
-  const bool reverse = model_.network->config().reverse_source;
-  const bool has_validation = !valid_.pairs.empty();
-
-  auto last_display = Clock::now();
-  double window_loss = 0, window_nll = 0, window_norm = 0;
-  std::int64_t window_tokens = 0, window_steps = 0;
-  auto window_start = Clock::now();
-  double tokens_per_second = 0;
-  bool finished = false;
+  run_start_ = Clock::now();
+  seconds_before_run_ = state_.seconds;
+  window_ = Window{};
+  const std::string early_stop =
+      "early stopping: no improvement in " + std::to_string(options_.patience) + " validations";
   std::string reason;
-
-  auto validate_and_check = [&]() {
-    if (!has_validation) {
-      model_.save(options_.model_path);
-      return false;
-    }
-    return after_validation(validate());
-  };
-
-  std::vector<Batch> group;
-  while (!finished) {
+  auto last_display = Clock::now();
+  while (reason.empty()) {
     if (options_.max_epochs > 0 && state_.epoch >= options_.max_epochs) {
       reason = "reached --max-epochs " + std::to_string(options_.max_epochs);
       break;
     }
     const auto plan = plan_epoch(train_.pairs, options_.batching, options_.seed,
                                  static_cast<std::uint64_t>(state_.epoch));
-    const double batches_per_step = std::min<double>(options_.accumulate, plan.size());
     while (state_.batch_in_epoch < static_cast<std::int64_t>(plan.size())) {
-      group.clear();
-      int tokens = 0;
-      for (int k = 0; k < options_.accumulate &&
-                      state_.batch_in_epoch + k < static_cast<std::int64_t>(plan.size());
-           ++k) {
-        group.push_back(make_batch(train_.pairs, plan[state_.batch_in_epoch + k], reverse));
-        tokens += group.back().target_tokens;
-      }
-      model_.network->zero_grad();
-      for (std::size_t k = 0; k < group.size(); ++k) {
-        const auto sums = model_.network->train_batch(group[k], options_.label_smoothing, 1.0f / tokens,
-                                                      dropout_seed(options_.seed, state_.step, static_cast<int>(k)));
-        window_loss += sums.loss;
-        window_nll += sums.nll;
-      }
-      const double norm = clip_gradient_norm(model_.network->parameters(), options_.clip_norm);
-      const double learning_rate = options_.schedule.at(state_.step + 1);
-      optimizer_.step(learning_rate);
-      model_.network->weights_changed();
-      ++state_.step;
-      state_.batch_in_epoch += static_cast<std::int64_t>(group.size());
-      state_.target_tokens += tokens;
-      state_.seconds = seconds_before + seconds_since(run_start);
-      window_tokens += tokens;
-      window_norm += norm;
-      ++window_steps;
-      if (!std::isfinite(norm)) throw Error("training diverged (gradient norm is not finite); lower --learning-rate");
-
+      // Checked before the step, so resuming a finished run trains no further.
+      if (!(reason = limit_reached()).empty()) break;
+      train_step(plan);
       if (seconds_since(last_display) >= options_.display_seconds) {
-        tokens_per_second = static_cast<double>(window_tokens) / seconds_since(window_start);
-        const double step_seconds = seconds_since(window_start) / static_cast<double>(window_steps);
-        double eta = INFINITY;
-        if (options_.max_steps > 0) eta = std::min(eta, step_seconds * static_cast<double>(options_.max_steps - state_.step));
-        if (options_.max_minutes > 0) eta = std::min(eta, options_.max_minutes * 60 - seconds_since(run_start));
-        if (options_.max_epochs > 0) {
-          const double steps_left =
-              (static_cast<double>(plan.size() - state_.batch_in_epoch) +
-               static_cast<double>(options_.max_epochs - state_.epoch - 1) * static_cast<double>(plan.size())) /
-              batches_per_step;
-          eta = std::min(eta, step_seconds * steps_left);
-        }
-        spdlog::info(progress_line(window_loss / window_tokens, window_nll / window_tokens, learning_rate,
-                                   window_norm / window_steps, tokens_per_second, eta));
+        show_progress(plan.size());
         last_display = Clock::now();
-        window_start = last_display;
-        window_loss = window_nll = window_norm = 0;
-        window_tokens = window_steps = 0;
       }
-
-      if (options_.valid_every > 0 && state_.step % options_.valid_every == 0) {
-        if (validate_and_check()) {
-          finished = true;
-          reason = "early stopping: no improvement in " + std::to_string(options_.patience) + " validations";
-        }
-        save_checkpoint();
-        window_start = Clock::now();  // the rate counts training only
-        window_loss = window_nll = window_norm = 0;
-        window_tokens = window_steps = 0;
+      if (options_.valid_every > 0 && state_.step % options_.valid_every == 0 && validate_and_save()) {
+        reason = early_stop;
+        break;
       }
-      if (!finished && options_.max_steps > 0 && state_.step >= options_.max_steps) {
-        finished = true;
-        reason = "reached --max-steps " + std::to_string(options_.max_steps);
-      }
-      if (!finished && options_.max_minutes > 0 && seconds_since(run_start) >= options_.max_minutes * 60) {
-        finished = true;
-        reason = "reached the time budget of " + std::to_string(options_.max_minutes) + " minutes";
-      }
-      if (!finished && stop_requested) {
-        finished = true;
-        reason = "interrupted";
-      }
-      if (finished) break;
     }
     if (state_.batch_in_epoch >= static_cast<std::int64_t>(plan.size())) {
       ++state_.epoch;
       state_.batch_in_epoch = 0;
+      spdlog::info("epoch {} done", state_.epoch);
+      // Every epoch ends with a checkpoint, so a killed run loses at most one epoch.
       if (options_.valid_every == 0) {
-        spdlog::info("epoch {} done", state_.epoch);
-        if (validate_and_check() && !finished) {
-          finished = true;
-          reason = "early stopping: no improvement in " + std::to_string(options_.patience) + " validations";
-        }
+        if (validate_and_save() && reason.empty()) reason = early_stop;
+      } else {
+        save_checkpoint();
       }
     }
   }
   // A model file always exists at the end, even if no validation ran yet.
-  if (!has_validation || !state_.has_best) {
-    if (has_validation && !stop_requested) after_validation(validate());
-    else model_.save(options_.model_path);
+  if (!state_.has_best) {
+    if (!valid_.pairs.empty() && !stop_requested) after_validation(validate());
+    else save_model();
   }
-  save_checkpoint();
-  spdlog::info("stopped: {} | step {} | {} target tokens in {} ({:.0f} tgt tok/s) | best model in {}, "
-               "checkpoint in {}",
-               reason, state_.step, state_.target_tokens, ProgressLine::format_duration(state_.seconds),
-               static_cast<double>(state_.target_tokens) / std::max(state_.seconds, 1e-9), options_.model_path,
-               checkpoint_path());
+  if (checkpoint_step_ != state_.step) save_checkpoint();
+  update_seconds();
+  spdlog::info("stopped: {} | step {} | {} target tokens in {} of training ({:.0f} tgt tok/s; {} validating "
+               "and saving) | best model in {}, checkpoint in {}",
+               reason, state_.step, state_.target_tokens, ProgressLine::format_duration(state_.training_seconds()),
+               static_cast<double>(state_.target_tokens) / std::max(state_.training_seconds(), 1e-9),
+               ProgressLine::format_duration(state_.overhead_seconds), files_.model(), files_.checkpoint());
   return state_;
 }
 

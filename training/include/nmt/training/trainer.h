@@ -3,20 +3,26 @@
 // validation (perplexity and greedy BLEU), early stopping, checkpoints that
 // resume exactly, and a progress line.
 //
-// Files: `model_path` holds the best model so far (self-contained, ready for
-// `nmt translate`); `model_path + ".checkpoint"` the last checkpoint (model,
-// optimizer moments, step, data position). Both are written atomically.
+// Files (see checkpoint_files.h): `model_path` holds the best model so far
+// (self-contained, ready for `nmt translate`); `model_path + ".checkpoint"` the
+// last checkpoint (model, optimizer moments, step, data position), written at
+// every validation and every epoch end. Both are written atomically and both
+// carry the run's configuration ("training/config", YAML) and state
+// ("training/state", JSON) for `nmt info`.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
 #include "nmt/decoder/decoding_options.h"
 #include "nmt/model/translation_model.h"
 #include "nmt/training/batching.h"
+#include "nmt/training/checkpoint_files.h"
 #include "nmt/training/learning_rate.h"
 #include "nmt/training/optimizer.h"
 #include "nmt/training/parallel_corpus.h"
+#include "nmt/training/training_log.h"
 
 namespace nmt {
 
@@ -41,6 +47,9 @@ struct TrainingOptions {
   DecodingOptions valid_decoding;
   double display_seconds = 10;
   std::uint64_t seed = 1;
+  int keep_checkpoints = 0;   // also keep the last N checkpoints as MODEL.step-S.checkpoint
+  std::string log_json;       // JSON-lines training log (appended); empty = none
+  std::string config_yaml;    // the effective configuration, stored in the model files
 };
 
 // The position and history of a run, saved in checkpoints.
@@ -51,8 +60,13 @@ struct TrainingState {
   double best_metric = 0;
   bool has_best = false;
   int bad_validations = 0;
-  double seconds = 0;  // training time over all runs
+  double seconds = 0;  // wall time over all runs, validation and saving included
+  double overhead_seconds = 0;  // of which validating and saving
   std::int64_t target_tokens = 0;
+  int validations = 0;
+  double best_bleu = 0, best_perplexity = 0;  // over all validations (when validations > 0)
+
+  double training_seconds() const { return seconds - overhead_seconds; }
 };
 
 class Trainer {
@@ -61,8 +75,8 @@ class Trainer {
   // with its optimizer and state (see resume()).
   Trainer(const TrainingOptions& options, TranslationModel& model);
 
-  // Continues from model_path + ".checkpoint". Throws nmt::Error if absent.
-  void resume();
+  // Continues from a checkpoint (MODEL.checkpoint, already read into the model).
+  void resume(const ModelFileReader& checkpoint);
   // Trains until a limit, early stopping, or a stop request. Returns the state.
   TrainingState run();
 
@@ -70,27 +84,48 @@ class Trainer {
   // to call from a signal handler). A request stays until the process ends.
   static void request_stop();
 
-  std::string checkpoint_path() const { return options_.model_path + ".checkpoint"; }
+  std::string checkpoint_path() const { return files_.checkpoint(); }
 
  private:
   struct Validation {
     double perplexity = 0;
     double bleu = 0;
   };
+  // Sums over the steps since the last progress line.
+  struct Window {
+    double loss = 0, nll = 0, gradient_norm = 0, learning_rate = 0;
+    std::int64_t tokens = 0, steps = 0;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  };
+
+  // One optimizer step over the next `accumulate` batches of the epoch's plan.
+  void train_step(const std::vector<std::vector<std::size_t>>& plan);
+  void show_progress(std::size_t batches_in_epoch);
+  // The limit that ends the run now, or "" to go on.
+  std::string limit_reached() const;
   Validation validate();
-  // Returns true when training should stop (patience exhausted).
+  // Validates (or, without validation data, saves the model), then saves a
+  // checkpoint. Returns true when training should stop (patience exhausted).
+  bool validate_and_save();
   bool after_validation(const Validation& result);
-  void save_checkpoint() const;
-  std::string progress_line(double loss_per_token, double nll_per_token, double learning_rate,
-                            double gradient_norm, double tokens_per_second, double eta_seconds) const;
+  void write_training_sections(ModelFileWriter& file) const;
+  void save_model() const;
+  void save_checkpoint();
+  void update_seconds();
 
   TrainingOptions options_;
   TranslationModel& model_;
+  CheckpointFiles files_;
+  TrainingLog log_;
   ParallelCorpus train_;
   std::vector<std::string> valid_source_lines_, valid_target_lines_;
   ParallelCorpus valid_;
   Optimizer optimizer_;
   TrainingState state_;
+  std::chrono::steady_clock::time_point run_start_;
+  double seconds_before_run_ = 0;
+  Window window_;
+  std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written by this run
 };
 
 }  // namespace nmt
