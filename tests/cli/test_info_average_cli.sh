@@ -101,7 +101,7 @@ expect_contains "info: format version" "$info" "format version:  1"
 info=$("$nmt" info step30.nmt --verbose)
 expect_contains "info: a checkpoint" "$info" "kind:            checkpoint"
 expect_contains "info: optimizer state" "$info" "optimizer:       adam, 30 steps"
-expect_contains "info: steps trained" "$info" "  step:            30"
+grep -Eq '^  step: +30$' <<< "$info" || fail "info: steps trained: no 'step: 30' in: $info"
 expect_contains "info --verbose: tensor shapes" "$info" "  encoder/embedding            [$((16 * source_vocab))]"
 
 # Training record: printed key by key when there, "not recorded" when not.
