@@ -32,6 +32,8 @@ const Subcommand kSubcommands[] = {
     {"translate", "translate a file with a trained model", nmt::cli::run_translate},
     {"score", "the model's log-probability of given translations", nmt::cli::run_score},
     {"bleu", "score a translation with BLEU and chrF (sacreBLEU-exact)", nmt::cli::run_bleu},
+    {"info", "describe a model file or checkpoint", nmt::cli::run_info},
+    {"average", "average the weights of several checkpoints of one run", nmt::cli::run_average},
 };
 
 void print_usage(std::ostream& out) {

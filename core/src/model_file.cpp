@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "nmt/core/atomic_file.h"
@@ -45,12 +46,6 @@ class Cursor {
   std::size_t position_ = 0;
 };
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 std::int64_t element_count(const std::vector<std::int64_t>& shape) {
   std::int64_t count = 1;
   for (const auto dim : shape) count *= dim;
@@ -58,6 +53,12 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape) {
 }
 
 }  // namespace
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
+  return text + "]";
+}
 
 void ModelFileWriter::add(const std::string& name, std::string bytes) {
   sections_[name] = std::move(bytes);
@@ -117,6 +118,8 @@ ModelFileReader ModelFileReader::parse(std::string bytes, const std::string& nam
 
   ModelFileReader reader;
   reader.name_ = name;
+  reader.format_version_ = version;
+  reader.checksum_ = stored_checksum;
   const auto count = cursor.take<std::uint32_t>();
   for (std::uint32_t i = 0; i < count; ++i) {
     const auto name_size = cursor.take<std::uint32_t>();
@@ -134,11 +137,40 @@ const std::string& ModelFileReader::section(const std::string& name) const {
   return found->second;
 }
 
+namespace {
+
+std::vector<std::int64_t> take_shape(Cursor& cursor) {
+  std::vector<std::int64_t> shape(cursor.take<std::uint32_t>());
+  for (auto& dim : shape) dim = static_cast<std::int64_t>(cursor.take<std::uint64_t>());
+  return shape;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> ModelFileReader::tensor_shape(const std::string& name) const {
+  const auto& bytes = section(name);
+  Cursor cursor(bytes, name_);
+  const auto shape = take_shape(cursor);
+  const std::uint64_t data_bytes = bytes.size() - sizeof(std::uint32_t) - shape.size() * sizeof(std::uint64_t);
+  // Dims read from a file may be huge: the product is checked for overflow.
+  std::uint64_t count = 1;
+  bool fits = true;
+  for (const auto dim : shape) {
+    const auto size = static_cast<std::uint64_t>(dim);
+    if (dim < 0 || (size != 0 && count > UINT64_MAX / size)) fits = false;
+    else count *= size;
+  }
+  fits = fits && data_bytes % sizeof(float) == 0 && count == data_bytes / sizeof(float);
+  if (!fits)
+    throw Error(name_, "tensor '" + name + "' of shape " + shape_text(shape) + " does not fit its " +
+                           std::to_string(bytes.size()) + "-byte section");
+  return shape;
+}
+
 void ModelFileReader::read_floats(const std::string& name, const std::vector<std::int64_t>& shape,
                                   float* values) const {
   Cursor cursor(section(name), name_);
-  std::vector<std::int64_t> stored(cursor.take<std::uint32_t>());
-  for (auto& dim : stored) dim = static_cast<std::int64_t>(cursor.take<std::uint64_t>());
+  const auto stored = take_shape(cursor);
   if (stored != shape)
     throw Error(name_, "tensor '" + name + "' has shape " + shape_text(stored) + ", expected " +
                            shape_text(shape));

@@ -19,6 +19,9 @@ namespace nmt {
 
 inline constexpr std::uint32_t kModelFormatVersion = 1;
 
+// "[512x256]": a tensor shape as messages show it.
+std::string shape_text(const std::vector<std::int64_t>& shape);
+
 class ModelFileWriter {
  public:
   void add(const std::string& name, std::string bytes);
@@ -46,12 +49,20 @@ class ModelFileReader {
   // Copies a float tensor into values, checking that its shape is the expected one.
   void read_floats(const std::string& name, const std::vector<std::int64_t>& shape,
                    float* values) const;
+  // The shape a float tensor section declares; throws nmt::Error when the
+  // section's size does not match it.
+  std::vector<std::int64_t> tensor_shape(const std::string& name) const;
   std::vector<std::string> section_names() const;
   const std::string& name() const { return name_; }
+  std::uint32_t format_version() const { return format_version_; }
+  // The XXH64 stored at the end of the file (verified on load).
+  std::uint64_t checksum() const { return checksum_; }
 
  private:
   std::string name_;
   std::map<std::string, std::string> sections_;
+  std::uint32_t format_version_ = 0;
+  std::uint64_t checksum_ = 0;
 };
 
 }  // namespace nmt
