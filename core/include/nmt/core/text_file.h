@@ -1,6 +1,8 @@
 #pragma once
 // Reading and writing UTF-8 text line by line: the one place that decides what a
 // line is. Lines end at '\n' only; a trailing '\r' (CRLF files) is dropped.
+// Input may be gzip-compressed (recognised by its content, not its name, so
+// standard input too); output is always plain text.
 
 #include <cstddef>
 #include <fstream>
@@ -9,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+struct gzFile_s;  // zlib's file handle, kept out of users' includes
 
 namespace nmt {
 
@@ -20,13 +24,16 @@ std::string display_name(const std::string& path, bool for_output = false);
 
 class LineReader {
  public:
-  // Throws nmt::Error naming the file when it cannot be opened.
+  // Throws nmt::Error naming the file when it cannot be opened or is a directory.
   explicit LineReader(const std::string& path);
+  ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
 
   // Reads the next line (without its terminator); false at end of input.
-  // Throws nmt::Error when the stream fails mid-way (e.g. an I/O error).
+  // Throws nmt::Error "file:line: ..." when the stream fails mid-way (an I/O
+  // error, corrupt or truncated gzip data) or the line holds a NUL byte (a
+  // binary file given as text).
   bool next(std::string& line);
 
   // 1-based number of the line last returned by next().
@@ -34,9 +41,16 @@ class LineReader {
   const std::string& name() const { return name_; }
 
  private:
+  // Refills buffer_ from the file; false at the end of input.
+  bool fill();
+
   std::string name_;
-  std::unique_ptr<std::ifstream> file_;
-  std::istream* in_;
+  gzFile_s* file_ = nullptr;  // zlib reads plain files unchanged ("transparent" mode)
+  int terminal_fd_ = -1;      // read directly instead, line by line as typed
+  std::unique_ptr<char[]> buffer_;
+  unsigned buffer_size_ = 0;
+  std::size_t begin_ = 0, end_ = 0;  // the bytes of buffer_ not yet returned
+  bool ended_ = false;
   std::size_t line_number_ = 0;
 };
 
