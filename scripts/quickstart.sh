@@ -65,7 +65,7 @@ paste -d '\n' <(head -n 3 "$corpus/test.es" | sed 's/^/  es:  /') <(head -n 3 "$
   <(head -n 3 "$work/test.hyp.en" | sed 's/^/  nmt: /')
 
 step "6/6 scoring against the reference translation"
-"$nmt" bleu -r "$corpus/test.en" -i "$work/test.hyp.en" --metrics bleu chrf | tee "$work/test.scores.txt"
+"$nmt" bleu "$corpus/test.en" -i "$work/test.hyp.en" -m bleu chrf -f text | tee "$work/test.scores.txt"
 echo
 echo "training: ${train_seconds}s; all steps: $(( $(date +%s) - started ))s"
 echo "model: $work/model/es-en.nmt (translate more with: $nmt translate -m $work/model/es-en.nmt -i FILE)"
