@@ -46,9 +46,10 @@ std::string score_text(const ScoreReport& report, int width) {
 }  // namespace
 
 std::string format_fixed(double value, int decimals) {
-  char buffer[400];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
+  const int size = std::snprintf(nullptr, 0, "%.*f", decimals, value);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  std::snprintf(text.data(), text.size() + 1, "%.*f", decimals, value);
+  return text;
 }
 
 std::string format_score(const ScoreReport& report, int width, bool score_only,
