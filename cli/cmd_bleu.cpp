@@ -1,56 +1,98 @@
-// `nmt bleu`: sacreBLEU-compatible BLEU / chrF scoring of a translation against
-// one or more references, with optional paired bootstrap resampling.
+// `nmt bleu`: sacreBLEU 2.4.3's command line (its options, defaults and
+// output) for scoring translations with BLEU and chrF. This file only parses;
+// eval/report scores and prints.
 
-#include <nlohmann/json.hpp>
+#include <boost/any.hpp>
 
-#include <cmath>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
-#include <memory>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "commands.h"
-#include "nmt/core/error.h"
-#include "nmt/eval/aligned_lines.h"
-#include "nmt/eval/bleu.h"
-#include "nmt/eval/bootstrap.h"
-#include "nmt/eval/chrf.h"
-#include "nmt/eval/score_format.h"
-#include "nmt/eval/stats_table.h"
+#include "nmt/core/version.h"
+#include "nmt/eval/report.h"
 #include "options.h"
 
 namespace nmt::cli {
 
 namespace {
 
-using eval::Metric;
-using Json = nlohmann::ordered_json;
-
-struct BleuCommand {
-  std::vector<std::string> references;
-  std::string hypothesis = "-";
-  std::string baseline;  // --paired-bootstrap
-  eval::BleuOptions bleu;
-  eval::ChrfOptions chrf;
-  bool want_bleu = false;
-  bool want_chrf = false;
-  bool json = false;
-  bool sentence_level = false;
-  int width = 1;
-  int samples = eval::kDefaultBootstrapSamples;
-};
-
-// sacreBLEU spells some short options with several letters (-lc, -tok).
+// sacreBLEU spells many short options with several letters, which
+// Boost.Program_options cannot parse: they are given their long names first.
 Args expand_multi_letter_options(const Args& args) {
+  static const std::map<std::string, std::string> kLongNames = {
+      {"-lc", "--lowercase"},      {"-tok", "--tokenize"},       {"-sl", "--sentence-level"},
+      {"-sv", "--smooth-value"},   {"-cc", "--chrf-char-order"}, {"-cw", "--chrf-word-order"},
+      {"-ci", "--confidence"},     {"-cin", "--confidence-n"},   {"-pbs", "--paired-bs"},
+      {"-pbsn", "--paired-bs-n"},  {"-par", "--paired-ar"},      {"-parn", "--paired-ar-n"},
+      {"-sh", "--short"},          {"-nc", "--no-color"},        {"-nr", "--num-refs"},
+      {"-ol", "--origlang"}};
   Args out;
+  bool options_ended = false;
   for (const auto& arg : args) {
-    if (arg == "-lc") out.push_back("--lowercase");
-    else if (arg == "-tok") out.push_back("--tokenize");
-    else out.push_back(arg);
+    options_ended = options_ended || arg == "--";
+    const std::size_t equals = arg.find('=');
+    const auto long_name = kLongNames.find(arg.substr(0, equals));
+    if (options_ended || long_name == kLongNames.end()) {
+      out.push_back(arg);
+    } else {
+      out.push_back(long_name->second + (equals == std::string::npos ? "" : arg.substr(equals)));
+    }
   }
   return out;
+}
+
+// sacreBLEU options for what nmt bleu does not have: accepted by the parser so
+// that using one stops with the reason rather than "unknown option".
+const std::map<std::string, std::string>& unsupported_options() {
+  static const std::map<std::string, std::string> kWhy = [] {
+    const std::string test_sets = "sacreBLEU's built-in test sets are not available in nmt bleu; "
+                                  "give the reference files instead";
+    const std::string ter = "TER is not supported by nmt bleu (its metrics are bleu and chrf)";
+    return std::map<std::string, std::string>{
+        {"test-set", test_sets}, {"language-pair", test_sets}, {"origlang", test_sets},
+        {"subset", test_sets}, {"download", test_sets}, {"echo", test_sets}, {"list", test_sets},
+        {"citation", test_sets}, {"cite", test_sets},
+        {"detail", "it reports on sacreBLEU's built-in test sets, which nmt bleu does not have"},
+        {"paired-ar", "approximate randomization is not supported by nmt bleu; use --paired-bs"},
+        {"ter-case-sensitive", ter}, {"ter-asian-support", ter}, {"ter-no-punct", ter},
+        {"ter-normalized", ter}};
+  }();
+  return kWhy;
+}
+
+void add_unsupported_options(po::options_description& options) {
+  options.add_options()
+      ("test-set,t", po::value<std::string>(), "built-in test sets")
+      ("language-pair,l", po::value<std::string>(), "built-in test sets")
+      ("origlang", po::value<std::string>(), "built-in test sets (also -ol)")
+      ("subset", po::value<std::string>(), "built-in test sets")
+      ("download", po::value<std::string>(), "built-in test sets")
+      ("echo", po::value<std::vector<std::string>>()->multitoken(), "built-in test sets")
+      ("list", po::bool_switch(), "built-in test sets")
+      ("citation", po::bool_switch(), "built-in test sets (also --cite)")
+      ("cite", po::bool_switch(), "built-in test sets")
+      ("detail,d", po::bool_switch(), "built-in test sets")
+      ("paired-ar", po::bool_switch(), "approximate randomization (also -par)")
+      ("ter-case-sensitive", po::bool_switch(), "TER")
+      ("ter-asian-support", po::bool_switch(), "TER")
+      ("ter-no-punct", po::bool_switch(), "TER")
+      ("ter-normalized", po::bool_switch(), "TER");
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool given(const po::variables_map& vm, const std::string& name) {
+  if (!vm.count(name) || vm[name].defaulted()) return false;
+  const auto* flag = boost::any_cast<bool>(&vm[name].value());
+  return flag == nullptr || *flag;
 }
 
 template <typename Parse>
@@ -62,263 +104,112 @@ auto parse_choice(const std::string& option, const std::string& value, Parse par
   }
 }
 
-BleuCommand parse(const Args& args, bool& help_shown) {
-  BleuCommand command;
-  std::string tokenizer, smoothing, format;
-  std::vector<std::string> metrics;
-  po::options_description options("Options");
+// Returns false when nothing is to be scored (--help, --dump-config, --version).
+bool parse(const Args& args, eval::ReportOptions& request) {
+  std::vector<std::string> metrics, references;
+  std::string tokenizer, smoothing, format, encoding;
+  int num_refs = 1, paired_ar_n = 0, paired_jobs = 1;
+  bool unused = false;
+  po::options_description options("Options (sacreBLEU's, with its defaults)");
   options.add_options()
-      ("reference,r", po::value(&command.references)->multitoken()->required(),
-       "reference file(s), line-aligned with the hypothesis; repeat -r or list several")
-      ("input,i", po::value(&command.hypothesis)->default_value("-"),
-       "hypothesis file (\"-\": standard input)")
-      ("metrics,m", po::value(&metrics)->multitoken()->default_value({"bleu"}, "bleu"),
-       "metrics to compute: bleu, chrf or both")
-      ("tokenize", po::value(&tokenizer)->default_value("13a"),
-       "BLEU tokenizer: none, 13a, intl or char (also -tok)")
-      ("lowercase", po::bool_switch(&command.bleu.lowercase), "lowercased BLEU (also -lc)")
-      ("smooth-method,s", po::value(&smoothing)->default_value("exp"),
-       "BLEU smoothing: exp, floor, add-k or none")
-      ("smooth-value", po::value<double>(),
-       "value for floor (default 0.1) and add-k (default 1) smoothing")
-      ("chrf-word-order", po::value(&command.chrf.word_order)->default_value(0),
-       "chrF word n-gram order (2 gives chrF++)")
-      ("chrf-lowercase", po::bool_switch(&command.chrf.lowercase), "case-insensitive chrF")
-      ("sentence-level", po::bool_switch(&command.sentence_level),
-       "print a score per line (BLEU with effective order)")
-      ("paired-bootstrap", po::value(&command.baseline)->value_name("BASELINE_HYP"),
-       "compare the hypothesis with this baseline by paired bootstrap resampling "
-       "(seed from SACREBLEU_SEED, default 12345)")
-      ("bootstrap-samples", po::value(&command.samples)->default_value(command.samples),
-       "number of bootstrap resamples")
-      ("format,f", po::value(&format)->default_value("text"), "output format: text or json")
-      ("width,w", po::value(&command.width)->default_value(1), "decimals shown for scores");
+      ("reference,r", po::value(&references)->multitoken()->composing()->value_name("REF..."),
+       "reference file(s), also given without -r before the other options")
+      ("input,i", po::value(&request.systems)->multitoken()->default_value({"-"}, "-")->value_name("HYP..."),
+       "hypothesis file(s); several give a table, or with --paired-bs a significance test "
+       "against the first (default: standard input)")
+      ("metrics,m", po::value(&metrics)->multitoken()->default_value({"bleu"}, "bleu")->value_name("METRIC..."),
+       "bleu and/or chrf")
+      ("sentence-level", po::bool_switch(&request.sentence_level), "a score for each sentence (also -sl)")
+      ("smooth-method,s", choice(&smoothing, "smooth-method", {"none", "floor", "add-k", "exp"})->default_value("exp"),
+       "BLEU smoothing")
+      ("smooth-value", po::value<double>(), "for floor (default 0.1) and add-k (default 1) smoothing (also -sv)")
+      ("tokenize", po::value(&tokenizer)->default_value("13a"), "BLEU tokenizer: none, 13a, intl or char (also -tok)")
+      ("lowercase", po::bool_switch(&request.bleu.lowercase), "case-insensitive BLEU (also -lc)")
+      ("force", po::bool_switch(&unused), "accepted and ignored, as in sacreBLEU 2.4.3")
+      ("chrf-char-order", po::value(&request.chrf.char_order)->default_value(6), "chrF character n-gram order, 1..6 (also -cc)")
+      ("chrf-word-order", po::value(&request.chrf.word_order)->default_value(0), "chrF word n-gram order, 0..4; 2 gives chrF++ (also -cw)")
+      ("chrf-beta", po::value(&request.chrf.beta)->default_value(2), "weight of recall against precision")
+      ("chrf-whitespace", po::bool_switch(&request.chrf.whitespace), "keep whitespace in character n-grams")
+      ("chrf-lowercase", po::bool_switch(&request.chrf.lowercase), "case-insensitive chrF")
+      ("chrf-eps-smoothing", po::bool_switch(&request.chrf.eps_smoothing), "chrF++.py's epsilon smoothing")
+      ("confidence", po::bool_switch(&request.confidence), "bootstrap 95% confidence interval (also -ci)")
+      ("confidence-n", po::value(&request.confidence_samples)->default_value(request.confidence_samples),
+       "resamples for --confidence (also -cin)")
+      ("paired-bs", po::bool_switch(&request.paired_bs),
+       "paired bootstrap resampling test of each -i system against the first (also -pbs)")
+      ("paired-bs-n", po::value(&request.paired_bs_samples)->default_value(request.paired_bs_samples),
+       "resamples for --paired-bs (also -pbsn); the seed is SACREBLEU_SEED, default 12345")
+      ("paired-ar-n", po::value(&paired_ar_n)->default_value(10000), "accepted for --paired-ar (also -parn)")
+      ("paired-jobs,j", po::value(&paired_jobs)->default_value(1), "accepted; the test runs in one process")
+      ("num-refs", po::value(&num_refs)->default_value(1), "only 1: one reference per file (also -nr)")
+      ("encoding,e", po::value(&encoding)->default_value("utf-8"), "only utf-8")
+      ("quiet,q", po::bool_switch(&unused), "accepted; nmt bleu prints no log")
+      ("short", po::bool_switch(&request.short_signature), "abbreviated signatures in text output (also -sh)")
+      ("score-only,b", po::bool_switch(&request.score_only), "print only the score(s)")
+      ("width,w", po::value(&request.width)->default_value(1), "decimals shown")
+      ("no-color", po::bool_switch(&unused), "accepted; nmt bleu prints no colours (also -nc)")
+      ("format,f", choice(&format, "format", {"json", "text", "latex"})->default_value("json"),
+       "output format (SACREBLEU_FORMAT overrides it); latex for one system prints text")
+      ("version,V", "print nmt bleu's version and exit");
+  po::options_description not_supported("sacreBLEU options for what nmt bleu lacks (refused, with the reason)");
+  add_unsupported_options(not_supported);
+  options.add(not_supported);
+  po::positional_options_description positional;
+  positional.add("reference", -1);
 
-  const CommandSpec spec{"bleu", "nmt bleu -r REF [-r REF ...] [-i HYP] [options]",
-                         "Scores a translation with BLEU and/or chrF exactly as sacreBLEU 2.x "
-                         "does (same tokenizers, smoothing and signatures)."};
+  const CommandSpec spec{"bleu", "nmt bleu REF [REF ...] [-i HYP [HYP ...]] [options]",
+                         "Scores translations with BLEU and chrF exactly as sacreBLEU 2.4.3 does, "
+                         "with its command line and output (JSON by default); signatures name "
+                         "nmt's version."};
   po::variables_map vm;
-  help_shown = !parse_command_line(spec, options, nullptr, expand_multi_letter_options(args), vm);
-  if (help_shown) return command;
+  if (!parse_command_line(spec, options, &positional, expand_multi_letter_options(args), vm)) return false;
+  if (vm.count("version")) {
+    std::cout << "nmt bleu " << kVersion << "\n";
+    return false;
+  }
+  for (const auto& [option, why] : unsupported_options())
+    if (given(vm, option)) throw po::error("--" + option + ": " + why);
+  if (num_refs != 1) throw po::error("--num-refs: tab-separated references in one file are not "
+                                     "supported by nmt bleu; give each reference as its own file");
+  const std::string lower_encoding = lowercase(encoding);
+  if (lower_encoding != "utf-8" && lower_encoding != "utf8" && lower_encoding != "utf_8")
+    throw po::error("--encoding: nmt bleu reads UTF-8 only, not '" + encoding + "'");
 
-  command.bleu.tokenizer = parse_choice("tokenize", tokenizer, eval::parse_tokenizer);
-  command.bleu.smoothing = parse_choice("smooth-method", smoothing, eval::parse_smoothing);
-  if (vm.count("smooth-value")) command.bleu.smoothing_value = vm["smooth-value"].as<double>();
-  command.bleu.effective_order = command.sentence_level;
   for (const auto& metric : metrics) {
-    if (metric == "bleu") command.want_bleu = true;
-    else if (metric == "chrf") command.want_chrf = true;
-    else throw po::error("--metrics: unknown metric '" + metric + "' (choose bleu, chrf)");
+    if (metric == "ter") throw po::error("--metrics ter: TER is not supported by nmt bleu (choose bleu and/or chrf)");
+    if (metric != "bleu" && metric != "chrf")
+      throw po::error("--metrics: invalid choice '" + metric + "' (choose from bleu, chrf)");
   }
-  if (format != "text" && format != "json")
-    throw po::error("--format: choose text or json, not '" + format + "'");
-  command.json = format == "json";
-  if (command.width < 0 || command.width > 20) throw po::error("--width: choose 0..20");
-  if (command.samples < 1) throw po::error("--bootstrap-samples must be at least 1");
-  if (command.sentence_level && !command.baseline.empty())
-    throw po::error("--sentence-level and --paired-bootstrap cannot be combined");
-  return command;
-}
+  request.metrics = metrics;
+  request.references = references;
+  request.bleu.tokenizer = parse_choice("tokenize", tokenizer, eval::parse_tokenizer);
+  request.bleu.smoothing = eval::parse_smoothing(smoothing);
+  if (vm.count("smooth-value")) request.bleu.smoothing_value = vm["smooth-value"].as<double>();
 
-std::vector<std::unique_ptr<Metric>> make_metrics(const BleuCommand& command) {
-  std::vector<std::unique_ptr<Metric>> metrics;  // sacreBLEU's order: BLEU, then chrF
-  if (command.want_bleu) metrics.push_back(std::make_unique<eval::Bleu>(command.bleu));
-  if (command.want_chrf) {
-    try {
-      metrics.push_back(std::make_unique<eval::Chrf>(command.chrf));
-    } catch (const std::invalid_argument& e) {
-      throw po::error(std::string("--chrf-word-order: ") + e.what());
-    }
+  if (const char* from_env = std::getenv("SACREBLEU_FORMAT")) {
+    const std::string value = lowercase(from_env);
+    if (value == "json" || value == "text" || value == "latex") format = value;
   }
-  return metrics;
-}
+  if (format == "latex" && request.systems.size() > 1)
+    throw po::error("--format latex: sacreBLEU's LaTeX table is not supported by nmt bleu (use text or json)");
+  request.json = format == "json";
+  if (const char* seed = std::getenv("SACREBLEU_SEED")) request.seed = eval::parse_bootstrap_seed(seed);
 
-std::string verbose_of(const Metric& metric, const int64_t* stats) {
-  if (const auto* bleu = dynamic_cast<const eval::Bleu*>(&metric))
-    return bleu->score(stats).verbose();
-  return "";
-}
-
-// Counts are whole numbers unless add-k smoothing added a fraction.
-Json whole_numbers_as_integers(const std::array<double, eval::kBleuMaxOrder>& values) {
-  Json out = Json::array();
-  for (const double v : values) {
-    if (v == std::floor(v)) out.push_back(static_cast<int64_t>(v));
-    else out.push_back(v);
+  try {
+    request = eval::checked_report_options(request);
+  } catch (const std::invalid_argument& e) {
+    throw po::error(e.what());
   }
-  return out;
-}
-
-// sacreBLEU's JSON for one score (its score rounded to the width shown), plus
-// the full-precision BLEU figures for scripts.
-Json score_json(const Metric& metric, const std::string& signature, const int64_t* stats,
-                int width) {
-  const double score = metric.score_from_stats(stats);
-  Json out;
-  out["name"] = metric.name();
-  out["score"] = std::stod(eval::format_fixed(score, width));
-  out["signature"] = signature;
-  if (const auto* bleu = dynamic_cast<const eval::Bleu*>(&metric)) {
-    const auto details = bleu->score(stats);
-    out["verbose_score"] = details.verbose();
-    out["precisions"] = details.precisions;
-    out["bp"] = details.bp;
-    out["ratio"] = details.ratio;
-    out["hyp_len"] = details.sys_len;
-    out["ref_len"] = details.ref_len;
-    out["counts"] = whole_numbers_as_integers(details.counts);
-    out["totals"] = whole_numbers_as_integers(details.totals);
-  }
-  out["full_score"] = score;
-  std::size_t start = 0;
-  while (start <= signature.size()) {
-    std::size_t end = signature.find('|', start);
-    if (end == std::string::npos) end = signature.size();
-    const std::string field = signature.substr(start, end - start);
-    const std::size_t colon = field.find(':');
-    out[field.substr(0, colon)] = field.substr(colon + 1);
-    start = end + 1;
-  }
-  return out;
-}
-
-int score_corpus(const BleuCommand& command, std::vector<std::unique_ptr<Metric>>& metrics) {
-  std::vector<std::string> paths{command.hypothesis};
-  paths.insert(paths.end(), command.references.begin(), command.references.end());
-  eval::AlignedLines lines(paths);
-  eval::SignatureContext context;
-  context.num_refs = static_cast<int>(command.references.size());
-
-  std::vector<std::vector<int64_t>> totals, row;
-  for (const auto& metric : metrics) {
-    totals.emplace_back(metric->stats_size(), 0);
-    row.emplace_back(metric->stats_size(), 0);
-  }
-  std::vector<std::string_view> line;
-  while (lines.next(line)) {
-    const std::vector<std::string_view> refs(line.begin() + 1, line.end());
-    for (std::size_t m = 0; m < metrics.size(); ++m) {
-      metrics[m]->segment_stats(line[0], refs, row[m].data());
-      for (std::size_t c = 0; c < row[m].size(); ++c) totals[m][c] += row[m][c];
-      if (!command.sentence_level) continue;
-      const std::string signature = metrics[m]->signature(context);
-      if (command.json)
-        std::cout << score_json(*metrics[m], signature, row[m].data(), command.width).dump()
-                  << "\n";
-      else
-        std::cout << eval::format_score_line(metrics[m]->name(), signature,
-                                             metrics[m]->score_from_stats(row[m].data()),
-                                             command.width, verbose_of(*metrics[m], row[m].data()))
-                  << "\n";
-    }
-  }
-  if (command.sentence_level) return 0;
-
-  std::vector<std::string> text;
-  Json json = Json::array();
-  for (std::size_t m = 0; m < metrics.size(); ++m) {
-    const std::string signature = metrics[m]->signature(context);
-    json.push_back(score_json(*metrics[m], signature, totals[m].data(), command.width));
-    text.push_back(eval::format_score_line(metrics[m]->name(), signature,
-                                           metrics[m]->score_from_stats(totals[m].data()),
-                                           command.width,
-                                           verbose_of(*metrics[m], totals[m].data())));
-  }
-  if (command.json)
-    std::cout << (json.size() == 1 ? json[0] : json).dump(1) << "\n";
-  else
-    for (const auto& out : eval::align_score_lines(text)) std::cout << out << "\n";
-  return 0;
-}
-
-uint64_t bootstrap_seed() {
-  const char* value = std::getenv("SACREBLEU_SEED");
-  if (value == nullptr || *value == '\0') return eval::kDefaultBootstrapSeed;
-  char* end = nullptr;
-  const unsigned long long seed = std::strtoull(value, &end, 10);
-  if (*end != '\0' || value[0] == '-')
-    throw Error(std::string("SACREBLEU_SEED must be a non-negative integer, not '") + value + "'");
-  return seed;
-}
-
-int run_paired_bootstrap(const BleuCommand& command,
-                         std::vector<std::unique_ptr<Metric>>& metrics) {
-  std::vector<std::string> paths{command.hypothesis, command.baseline};
-  paths.insert(paths.end(), command.references.begin(), command.references.end());
-  eval::AlignedLines lines(paths);
-  std::vector<eval::StatsTable> system, baseline;
-  for (const auto& metric : metrics) {
-    system.emplace_back(metric->stats_size());
-    baseline.emplace_back(metric->stats_size());
-  }
-  std::vector<std::string_view> line;
-  while (lines.next(line)) {
-    const std::vector<std::string_view> refs(line.begin() + 2, line.end());
-    for (std::size_t m = 0; m < metrics.size(); ++m) {
-      metrics[m]->segment_stats(line[0], refs, system[m].add_row());
-      metrics[m]->segment_stats(line[1], refs, baseline[m].add_row());
-    }
-  }
-
-  const uint64_t seed = bootstrap_seed();
-  eval::SignatureContext context;
-  context.num_refs = static_cast<int>(command.references.size());
-  context.bootstrap_samples = command.samples;
-  context.seed = std::to_string(seed);
-  const std::string baseline_name = "Baseline: " + lines.name(1);
-  const std::string system_name = lines.name(0);
-  const auto fixed = [&](double v) { return eval::format_fixed(v, command.width); };
-
-  Json json = Json::array({Json{{"system", baseline_name}}, Json{{"system", system_name}}});
-  std::vector<std::string> baseline_cells, system_cells, headers, signatures;
-  for (std::size_t m = 0; m < metrics.size(); ++m) {
-    const auto r = eval::paired_bootstrap(*metrics[m], baseline[m], system[m], command.samples, seed);
-    const std::string name = metrics[m]->name();
-    json[0][name] = {{"score", r.baseline.score}, {"p_value", nullptr},
-                     {"mean", r.baseline.mean}, {"ci", r.baseline.ci}};
-    json[1][name] = {{"score", r.system.score}, {"p_value", r.p_value},
-                     {"mean", r.system.mean}, {"ci", r.system.ci}};
-    headers.push_back(name + " (μ ± 95% CI)");
-    baseline_cells.push_back(fixed(r.baseline.score) + " (" + fixed(r.baseline.mean) + " ± " +
-                             fixed(r.baseline.ci) + ")");
-    system_cells.push_back(fixed(r.system.score) + " (" + fixed(r.system.mean) + " ± " +
-                           fixed(r.system.ci) + ") (p = " + eval::format_fixed(r.p_value, 4) +
-                           ")" + (r.p_value <= 0.05 ? "*" : ""));
-    signatures.push_back(" - " + name + std::string(name.size() < 10 ? 10 - name.size() : 0, ' ') +
-                         " " + metrics[m]->signature(context));
-  }
-  if (command.json) {
-    std::cout << json.dump(4) << "\n";
-    return 0;
-  }
-  const auto row = [](const std::string& first, const std::vector<std::string>& cells) {
-    std::string out = first;
-    for (const auto& cell : cells) out += "\t" + cell;
-    return out;
-  };
-  const std::string title = "Paired bootstrap resampling test with " +
-                            std::to_string(command.samples) + " resampling trials";
-  std::cout << row("System", headers) << "\n"
-            << row(baseline_name, baseline_cells) << "\n"
-            << row(system_name, system_cells) << "\n\n"
-            << std::string(title.size(), '-') << "\n" << title << "\n"
-            << std::string(title.size(), '-') << "\n"
-            << " - p-values < 0.05 (marked with \"*\"): the difference to the baseline is\n"
-               "   unlikely to be due to chance.\n\n"
-            << "-----------------\nMetric signatures\n-----------------\n";
-  for (const auto& signature : signatures) std::cout << signature << "\n";
-  return 0;
+  return true;
 }
 
 }  // namespace
 
 int run_bleu(const Args& args) {
-  bool help_shown = false;
-  const BleuCommand command = parse(args, help_shown);
-  if (help_shown) return 0;
-  auto metrics = make_metrics(command);
-  if (!command.baseline.empty()) return run_paired_bootstrap(command, metrics);
-  return score_corpus(command, metrics);
+  eval::ReportOptions request;
+  if (!parse(args, request)) return 0;
+  eval::write_report(request, std::cout);
+  return 0;
 }
 
 }  // namespace nmt::cli

@@ -67,7 +67,7 @@ paste -d '\n' <(head -n 3 "$corpus/test.es" | sed 's/^/  es:  /') <(head -n 3 "$
   <(head -n 3 "$work/test.hyp.en" | sed 's/^/  nmt: /')
 
 step "6/6 scoring against the reference translation"
-"$nmt" bleu -r "$corpus/test.en" -i "$work/test.hyp.en" --metrics bleu chrf | tee "$work/test.scores.txt"
+"$nmt" bleu "$corpus/test.en" -i "$work/test.hyp.en" -m bleu chrf -f text | tee "$work/test.scores.txt"
 /usr/bin/python3 "$root/scripts/plot_training.py" "$work/model/train.jsonl" -o "$work/model/curves.png" \
   --title "nmt quickstart: Spanish-English Bible, $minutes minutes" >/dev/null &&
   echo "learning curves: $work/model/curves.png"

@@ -7,10 +7,12 @@
 
 namespace nmt::eval {
 
-double chrf_f_score(const int64_t* stats, int num_orders, int beta) {
-  // sacreBLEU's _compute_f_score without eps smoothing; the operation order is
-  // kept so that results agree to the last bit.
+double chrf_f_score(const int64_t* stats, int num_orders, int beta, bool eps_smoothing) {
+  // sacreBLEU's _compute_f_score; the operation order is kept so that results
+  // agree to the last bit.
+  constexpr double kEps = 1e-16;
   const double factor = static_cast<double>(beta) * beta;
+  double eps_score = 0.0;
   double average_precision = 0.0;
   double average_recall = 0.0;
   int effective_order = 0;
@@ -18,12 +20,19 @@ double chrf_f_score(const int64_t* stats, int num_orders, int beta) {
     const int64_t hyp = stats[3 * i];
     const int64_t ref = stats[3 * i + 1];
     const int64_t match = stats[3 * i + 2];
+    const double precision = hyp > 0 ? static_cast<double>(match) / static_cast<double>(hyp) : kEps;
+    const double recall = ref > 0 ? static_cast<double>(match) / static_cast<double>(ref) : kEps;
+    if (eps_smoothing) {
+      const double denominator = factor * precision + recall;
+      eps_score += denominator > 0 ? (1 + factor) * precision * recall / denominator : kEps;
+    }
     if (hyp > 0 && ref > 0) {
-      average_precision += static_cast<double>(match) / static_cast<double>(hyp);
-      average_recall += static_cast<double>(match) / static_cast<double>(ref);
+      average_precision += precision;
+      average_recall += recall;
       ++effective_order;
     }
   }
+  if (eps_smoothing) return 100 * eps_score / num_orders;
   if (effective_order == 0) return 0.0;
   average_precision /= effective_order;
   average_recall /= effective_order;
@@ -40,12 +49,6 @@ bool is_ascii_punctuation(char c) {
   return kPunctuation.find(c) != std::string_view::npos;
 }
 
-bool is_single_code_point(std::string_view word) {
-  std::size_t code_points = 0;
-  for (const char c : word) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return code_points == 1;
-}
-
 // chrF++'s word split: one punctuation mark is cut off the end of a word, or
 // else off its start ("(hi)" -> "(hi", ")"), as sacreBLEU's _remove_punctuation.
 void split_words_and_punctuation(std::string_view text, std::vector<std::string_view>& out) {
@@ -53,7 +56,7 @@ void split_words_and_punctuation(std::string_view text, std::vector<std::string_
   split_python(text, words);
   out.clear();
   for (const auto word : words) {
-    if (is_single_code_point(word)) {
+    if (python_len(word) == 1) {
       out.push_back(word);
     } else if (is_ascii_punctuation(word.back())) {
       out.push_back(word.substr(0, word.size() - 1));
@@ -99,7 +102,7 @@ std::string Chrf::name() const {
 std::size_t Chrf::stats_size() const { return 3 * static_cast<std::size_t>(num_orders()); }
 
 double Chrf::score_from_stats(const int64_t* stats) const {
-  return chrf_f_score(stats, num_orders(), options_.beta);
+  return chrf_f_score(stats, num_orders(), options_.beta, options_.eps_smoothing);
 }
 
 void Chrf::extract_chars(std::string_view line, Side& side) const {
@@ -162,7 +165,7 @@ void Chrf::segment_stats(std::string_view hypothesis,
 
 std::string Chrf::signature(const SignatureContext& context) const {
   return format_signature(context, {{"case", options_.lowercase ? "lc" : "mixed"},
-                                    {"eff", "yes"},
+                                    {"eff", options_.eps_smoothing ? "no" : "yes"},
                                     {"nc", std::to_string(options_.char_order)},
                                     {"nw", std::to_string(options_.word_order)},
                                     {"space", options_.whitespace ? "yes" : "no"}});

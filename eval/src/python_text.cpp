@@ -111,6 +111,12 @@ std::string lower_python(std::string_view text) {
   return out;
 }
 
+std::size_t python_len(std::string_view text) {
+  std::size_t length = 0;
+  for (const char c : text) length += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return length;
+}
+
 void decode_utf8(std::string_view text, std::u32string& out) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());

@@ -14,6 +14,10 @@ TokenizerKind parse_tokenizer(std::string_view name) {
   if (name == "13a") return TokenizerKind::k13a;
   if (name == "intl") return TokenizerKind::kIntl;
   if (name == "char") return TokenizerKind::kChar;
+  for (const char* theirs : {"zh", "ja-mecab", "ko-mecab", "spm", "flores101", "flores200"})
+    if (name == theirs)
+      throw std::invalid_argument("sacreBLEU's tokenizer '" + std::string(name) +
+                                  "' is not available in nmt (choose none, 13a, intl or char)");
   throw std::invalid_argument("unknown tokenizer '" + std::string(name) +
                               "' (choose none, 13a, intl or char)");
 }

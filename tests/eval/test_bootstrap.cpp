@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "nmt/core/error.h"
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/bootstrap.h"
 #include "nmt/eval/numpy_rng.h"
@@ -56,6 +57,36 @@ BOOST_AUTO_TEST_CASE(paired_bootstrap_properties) {
   const auto again = paired_bootstrap(bleu, bad_table, good_table, 200);
   BOOST_TEST(again.system.mean == r.system.mean);  // seeded: reproducible
   BOOST_CHECK_THROW(paired_bootstrap(bleu, StatsTable(3), good_table), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(single_system_estimate_draws_what_the_paired_test_draws) {
+  Bleu bleu;
+  std::vector<std::string> refs, hyps;
+  for (int i = 0; i < 40; ++i) {
+    refs.push_back("a small test sentence with number " + std::to_string(i));
+    hyps.push_back(i % 3 == 0 ? "a test sentence" : "a small test sentence with number " + std::to_string(i % 7));
+  }
+  const auto table = table_of(bleu, hyps, refs);
+  const auto single = bootstrap_estimate(bleu, table, 300, 99);
+  const auto paired = paired_bootstrap(bleu, table, table, 300, 99);
+  BOOST_TEST(single.score == paired.system.score);
+  BOOST_TEST(single.mean == paired.system.mean);
+  BOOST_TEST(single.ci == paired.system.ci);
+  BOOST_TEST(single.ci > 0.0);
+  BOOST_TEST(bootstrap_estimate(bleu, table, 300, 100).mean != single.mean);
+  BOOST_CHECK_THROW(bootstrap_estimate(bleu, StatsTable(bleu.stats_size()), 10), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(seeds_as_sacrebleu_reads_them) {
+  BOOST_TEST(*parse_bootstrap_seed("007").value == 7u);
+  BOOST_TEST(parse_bootstrap_seed("007").text == "007");  // --confidence signatures show it as given
+  BOOST_TEST(parse_bootstrap_seed("007").paired_text() == "7");
+  BOOST_TEST(!parse_bootstrap_seed("None").value.has_value());
+  BOOST_TEST(parse_bootstrap_seed("None").text == "none");
+  BOOST_TEST(parse_bootstrap_seed("None").paired_text() == "none");
+  BOOST_CHECK_THROW(parse_bootstrap_seed("-1"), nmt::Error);
+  BOOST_CHECK_THROW(parse_bootstrap_seed("12x"), nmt::Error);
+  BOOST_CHECK_THROW(parse_bootstrap_seed(""), nmt::Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

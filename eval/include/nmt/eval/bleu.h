@@ -79,6 +79,7 @@ class Bleu : public Metric {
   void segment_stats(std::string_view hypothesis, const std::vector<std::string_view>& references,
                      int64_t* out) override;
   double score_from_stats(const int64_t* stats) const override { return score(stats).score; }
+  std::string verbose(const int64_t* stats) const override { return score(stats).verbose(); }
   std::string signature(const SignatureContext& context) const override;
 
  private:

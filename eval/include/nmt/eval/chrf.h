@@ -20,11 +20,14 @@ struct ChrfOptions {
   int beta = 2;
   bool lowercase = false;
   bool whitespace = false;  // keep whitespace inside character n-grams
+  // chrF++.py's epsilon smoothing (also Moses' and NLTK's) instead of averaging
+  // over the orders both sides have (sacreBLEU's --chrf-eps-smoothing).
+  bool eps_smoothing = false;
 };
 
 // The F score from statistics laid out as [hyp, ref, match] per order
 // (character orders first, then word orders), in percent.
-double chrf_f_score(const int64_t* stats, int num_orders, int beta);
+double chrf_f_score(const int64_t* stats, int num_orders, int beta, bool eps_smoothing = false);
 
 class Chrf : public Metric {
  public:

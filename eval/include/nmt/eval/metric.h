@@ -41,6 +41,13 @@ class Metric {
   // The score (0..100) from statistics summed over any set of segments.
   virtual double score_from_stats(const int64_t* stats) const = 0;
 
+  // What sacreBLEU prints after the score (BLEU's precisions, brevity penalty
+  // and lengths); empty for metrics that print nothing more.
+  virtual std::string verbose(const int64_t* stats) const {
+    (void)stats;
+    return "";
+  }
+
   // sacreBLEU-style signature, e.g. "nrefs:1|case:mixed|...|version:nmt-0.1.0".
   virtual std::string signature(const SignatureContext& context) const = 0;
 };

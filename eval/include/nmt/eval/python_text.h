@@ -23,6 +23,9 @@ void split_python(std::string_view text, std::vector<std::string_view>& words);
 // Python's str.lower(): full Unicode lowercasing (İ -> i̇, final sigma).
 std::string lower_python(std::string_view text);
 
+// Python's len() of a str: the number of code points (valid UTF-8 assumed).
+std::size_t python_len(std::string_view text);
+
 // Decodes valid UTF-8 into code points (appends to out).
 void decode_utf8(std::string_view text, std::u32string& out);
 
