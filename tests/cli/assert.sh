@@ -2,6 +2,13 @@
 # and reported; the script exits non-zero at the end if any failed.
 failures=0
 
+# Runs the rest of the test in a fresh folder ($work), removed at exit.
+enter_scratch_dir() {
+  work=$(mktemp -d) || exit 1
+  trap 'rm -rf "$work"' EXIT
+  cd "$work" || exit 1
+}
+
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # expect_exit CODE DESCRIPTION -- COMMAND...   (stderr captured in $stderr)

@@ -4,8 +4,7 @@ set -u
 nmt=$1
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/assert.sh"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cd "$work"
+enter_scratch_dir
 
 write_toy_corpus 7
 expect_exit 0 "train" -- "$nmt" train --train-src train.src --train-tgt train.tgt -m m.nmt --embedding-size 16 \

@@ -5,8 +5,7 @@ set -u
 nmt=$1
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/assert.sh"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cd "$work"
+enter_scratch_dir
 
 value() { grep "^$1: " | sed "s/^$1: //"; }  # value KEY < yaml
 dump() { "$nmt" translate -m none.nmt "$@" --dump-config; }

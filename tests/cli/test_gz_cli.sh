@@ -5,8 +5,7 @@ set -u
 nmt=$1
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/assert.sh"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cd "$work"
+enter_scratch_dir
 
 write_toy_corpus 7
 printf 'uno dos\ngato\r\n\ncasa perro\n' > valid.src

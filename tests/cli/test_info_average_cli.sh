@@ -5,8 +5,7 @@ set -u
 nmt=$1
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/assert.sh"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cd "$work"
+enter_scratch_dir
 
 # Reads and writes the model-file container (core/model_file.h) independently
 # of nmt; the checksum comes from libxxhash, the library nmt uses.

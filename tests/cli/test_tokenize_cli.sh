@@ -4,8 +4,7 @@ set -u
 nmt=$1
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/assert.sh"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cd "$work"
+enter_scratch_dir
 
 # A small reproducible corpus in two languages.
 words_src="the cat dog house tree runs sleeps green small big"

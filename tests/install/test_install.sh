@@ -8,8 +8,7 @@ set -u
 cmake=$1 build=$2 cxx=$3 libdir=$4 datadir=$5 mandir=$6
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../cli/assert.sh"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+enter_scratch_dir
 prefix=$work/prefix
 
 expect_exit 0 "cmake --install" -- "$cmake" --install "$build" --prefix "$prefix"
