@@ -266,7 +266,7 @@ std::string Trainer::limit_reached() const {
   if (options_.max_steps > 0 && state_.step >= options_.max_steps)
     return "reached --max-steps " + std::to_string(options_.max_steps);
   if (options_.max_minutes > 0 && seconds_since(run_start_) >= options_.max_minutes * 60)
-    return "reached the time budget of " + std::to_string(options_.max_minutes) + " minutes";
+    return fmt::format("reached the time budget of {:g} minutes", options_.max_minutes);
   if (stop_requested) return "interrupted";
   return "";
 }
