@@ -46,8 +46,9 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
   // outputs under a per-sentence length mask), so a decoder batch may hold
   // several source lengths: sentences in order of length are cut within the
   // limits, each batch is encoded in runs of one length (the encoder's
-  // constraint), and the runs' contexts are stacked. Large decoder batches matter: every
-  // step streams the projection and LSTM weights from memory once per batch.
+  // constraint), and the runs' contexts are stacked. Large decoder batches
+  // matter: every step streams the projection and LSTM weights from memory
+  // once per batch.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < sources.size(); ++i)
     if (!sources[i].empty()) order.push_back(i);
