@@ -44,7 +44,7 @@ int run_train(const Args& args) {
   TrainingOptions options;
   NewModelOptions fresh;
   ModelConfig& config = fresh.config;
-  std::string log_path;
+  std::string log_path, attention;
   int threads = 0, max_length = 100;
   bool resume = false, tied = false;
   po::options_description data("Data");
@@ -66,7 +66,9 @@ int run_train(const Args& args) {
       ("layers", po::value(&config.layers)->default_value(config.layers), "LSTM layers in encoder and decoder")
       ("dropout", po::value(&config.dropout)->default_value(config.dropout, "0.2"), "dropout between layers and before the output")
       ("tied-embeddings", po::bool_switch(&tied), "share target embedding and output projection (needs E = H)")
-      ("reverse-source", po::value(&config.reverse_source)->default_value(true, "true"), "read the source backwards");
+      ("reverse-source", po::value(&config.reverse_source)->default_value(true, "true"), "read the source backwards")
+      ("attention", choice(&attention, "attention", {"none", "dot", "general"})->default_value("none"),
+       "Luong attention over the encoder's outputs: none, dot (score h.s) or general (h.W s)");
   po::options_description training("Training");
   training.add_options()
       ("batch-size", po::value(&options.batching.batch_sentences)->default_value(64), "sentences per batch")
@@ -104,6 +106,7 @@ int run_train(const Args& args) {
     throw Error("give both --valid-src and --valid-tgt, or neither");
   options.filter.max_source_length = options.filter.max_target_length = max_length;
   config.tied_embeddings = tied;
+  config.attention = parse_attention(attention);
   options.config_yaml = effective_config_yaml(vm, all);
   if (!log_path.empty()) log_to_file_too(log_path);
 

@@ -100,27 +100,41 @@ Context Decoder::grad_context() const {
   return grad;
 }
 
-void Decoder::attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths, int copies) {
+void Decoder::attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
   if (!attention_) throw Error("Decoder::attend_to: this decoder has no attention");
+  attention_->set_source(encoder_outputs, source_lengths);
+  source_ = &encoder_outputs;
+  source_lengths_ = source_lengths;
+  source_repeated_ = false;
+}
+
+void Decoder::attend_to_copies(int copies) {
+  if (!attention_) return;
+  if (source_ == nullptr) throw Error("Decoder: attention needs attend_to() before the search starts");
   if (copies == 1) {
-    attention_->set_source(encoder_outputs, source_lengths);
+    // A beam search on the same outputs may have left the repeated copy in place.
+    if (source_repeated_) attention_->set_source(*source_, source_lengths_);
+    source_repeated_ = false;
     return;
   }
   // Rows n * copies .. n * copies + copies - 1 are sentence n's beams.
-  const int64_t steps = encoder_outputs.dim(0), batch = encoder_outputs.dim(1), width = encoder_outputs.dim(2);
+  const int64_t steps = source_->dim(0), batch = source_->dim(1), width = source_->dim(2);
   repeated_source_.resize({steps, batch * copies, width});
-  std::vector<int> lengths;
-  for (int64_t n = 0; n < batch; ++n) lengths.insert(lengths.end(), copies, source_lengths.at(static_cast<std::size_t>(n)));
+  repeated_lengths_.clear();
+  for (int64_t n = 0; n < batch; ++n)
+    repeated_lengths_.insert(repeated_lengths_.end(), copies, source_lengths_.at(static_cast<std::size_t>(n)));
   for (int64_t t = 0; t < steps; ++t) {
     for (int64_t r = 0; r < batch * copies; ++r) {
-      const float* from = encoder_outputs.data() + (t * batch + r / copies) * width;
+      const float* from = source_->data() + (t * batch + r / copies) * width;
       std::copy(from, from + width, repeated_source_.data() + (t * batch * copies + r) * width);
     }
   }
-  attention_->set_source(repeated_source_, lengths);
+  attention_->set_source(repeated_source_, repeated_lengths_);
+  source_repeated_ = true;
 }
 
 void Decoder::start(const Context& context) {
+  attend_to_copies(1);
   context_ = context;
   from_lstm_state_ = false;
 }
@@ -144,6 +158,7 @@ void Decoder::start(const Context& context, int copies) {
     throw Error("Decoder::start: a context of " + std::to_string(context.size()) + " layers for " +
                 std::to_string(lstm_.num_layers()));
   const int batch = static_cast<int>(context.front().h->dim(0));
+  attend_to_copies(copies);
   std::vector<int> origins(static_cast<std::size_t>(batch) * copies);
   for (std::size_t r = 0; r < origins.size(); ++r) origins[r] = static_cast<int>(r) / copies;
   beam_h_.resize(context.size());

@@ -28,6 +28,12 @@ std::map<std::string, std::vector<std::int64_t>> param_shapes(const ModelFileRea
   return shapes;
 }
 
+// The file's configuration as it is read, so that a key an older file lacks
+// compares as its default (no "attention" key is attention none).
+nlohmann::json architecture(const ModelFileReader& file) {
+  return nlohmann::json::parse(ModelConfig::from_json(file.section("config"), file.name()).to_json());
+}
+
 // The first configuration key whose value differs, for a message that says
 // what to look at ("hidden_size 64, not 32").
 std::string config_difference(const nlohmann::json& got, const nlohmann::json& want) {
@@ -54,8 +60,7 @@ struct Reference {
 void check_compatible(const ModelFileReader& file, const Reference& first,
                       const std::map<std::string, TensorSum>& sums) {
   const std::string against = "cannot average with " + first.name + ": ";
-  ModelConfig::from_json(file.section("config"), file.name());
-  const auto difference = config_difference(nlohmann::json::parse(file.section("config")), first.config);
+  const auto difference = config_difference(architecture(file), first.config);
   if (!difference.empty()) throw Error(file.name(), against + "another architecture (" + difference + ")");
   if (file.section("spm/source") != first.source_vocab)
     throw Error(file.name(), against + "another source vocabulary");
@@ -92,8 +97,7 @@ ModelFileWriter average_model_files(const std::vector<std::string>& paths) {
   Reference reference;
   {
     const auto first = ModelFileReader::load(paths.front());
-    ModelConfig::from_json(first.section("config"), first.name());
-    reference = {first.name(), nlohmann::json::parse(first.section("config")), first.section("spm/source"),
+    reference = {first.name(), architecture(first), first.section("spm/source"),
                  first.section("spm/target")};
     for (const auto& name : first.section_names())
       if (name == "config" || starts_with(name, "spm/") || starts_with(name, "training/"))

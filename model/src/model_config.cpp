@@ -15,6 +15,22 @@ void ModelConfig::validate() const {
   require(dropout >= 0.0f && dropout < 1.0f, "dropout must be in [0, 1)");
   require(!tied_embeddings || embedding_size == hidden_size,
           "tied embeddings need --embedding-size equal to --hidden-size");
+  // The encoder's outputs are its top layer's states, hidden_size wide, so dot
+  // attention (h_t . s_j) always fits; the check guards an encoder of another width.
+  require(attention != layers::AttentionType::dot || encoder_output_size() == hidden_size,
+          "dot attention needs the encoder's outputs as wide as the decoder's states");
+}
+
+std::optional<layers::AttentionType> parse_attention(const std::string& name) {
+  if (name == "none") return std::nullopt;
+  if (name == "dot") return layers::AttentionType::dot;
+  if (name == "general") return layers::AttentionType::general;
+  throw Error("unknown attention '" + name + "' (none, dot or general)");
+}
+
+const char* attention_name(const std::optional<layers::AttentionType>& attention) {
+  if (!attention) return "none";
+  return *attention == layers::AttentionType::dot ? "dot" : "general";
 }
 
 std::string ModelConfig::to_json() const {
@@ -25,7 +41,8 @@ std::string ModelConfig::to_json() const {
                                {"layers", layers},
                                {"dropout", dropout},
                                {"tied_embeddings", tied_embeddings},
-                               {"reverse_source", reverse_source}};
+                               {"reverse_source", reverse_source},
+                               {"attention", attention_name(attention)}};
   return json.dump(2);
 }
 
@@ -41,6 +58,13 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& n
     config.dropout = json.at("dropout").get<float>();
     config.tied_embeddings = json.at("tied_embeddings").get<bool>();
     config.reverse_source = json.at("reverse_source").get<bool>();
+    if (json.contains("attention")) {
+      try {
+        config.attention = parse_attention(json.at("attention").get<std::string>());
+      } catch (const Error& e) {
+        throw Error(name, std::string("bad model configuration: ") + e.what());
+      }
+    }
     config.validate();
     return config;
   } catch (const nlohmann::json::exception& e) {

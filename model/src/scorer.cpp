@@ -27,6 +27,10 @@ std::vector<float> Scorer::score_ids(const std::vector<SentencePair>& pairs, con
   for (const auto& indices : source_batches(source_lengths, limits)) {
     const Batch batch = make_batch(pairs, indices, reverse);
     encoder.forward(batch.source.data(), batch.source_length, batch.batch_size, false);
+    if (network_.config().attention) {
+      source_lengths_.assign(static_cast<std::size_t>(batch.batch_size), batch.source_length);
+      decoder.attend_to(encoder.outputs(), source_lengths_);
+    }
     const Tensor& logits = decoder.forward(batch.target_input.data(), batch.target_length,
                                            batch.batch_size, encoder.context(), false);
     const int rows = batch.target_length * batch.batch_size;

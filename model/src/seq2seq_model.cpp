@@ -11,7 +11,8 @@ Seq2SeqModel::Seq2SeqModel(DnnContext& dnn, const ModelConfig& config)
       encoder_(dnn, config.source_vocab_size, config.embedding_size, config.hidden_size,
                config.layers, config.dropout),
       decoder_(dnn, config.target_vocab_size, config.embedding_size, config.hidden_size,
-               config.layers, config.dropout, config.tied_embeddings) {
+               config.layers, config.dropout, config.tied_embeddings, config.attention,
+               config.encoder_output_size()) {
   parameters_ = encoder_.parameters();
   for (auto& parameter : decoder_.parameters()) parameters_.push_back(parameter);
 }
@@ -40,6 +41,11 @@ void Seq2SeqModel::zero_grad() {
 layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training,
                                                float label_smoothing, float gradient_scale) {
   encoder_.forward(batch.source.data(), batch.source_length, batch.batch_size, training);
+  if (config_.attention) {
+    // One source length per batch (see batch.h), so no position is padding.
+    source_lengths_.assign(static_cast<std::size_t>(batch.batch_size), batch.source_length);
+    decoder_.attend_to(encoder_.outputs(), source_lengths_);
+  }
   Tensor& logits = decoder_.forward(batch.target_input.data(), batch.target_length,
                                     batch.batch_size, encoder_.context(), training);
   // In training the gradient overwrites the logits in place: they are not needed again.
@@ -49,7 +55,9 @@ layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training
       training ? logits.data() : nullptr);
   if (training) {
     decoder_.backward(logits);
-    encoder_.backward(decoder_.grad_context());
+    // The context seeds the decoder as without attention; attention adds its
+    // gradient into the encoder's outputs.
+    encoder_.backward(decoder_.grad_context(), config_.attention ? &decoder_.grad_encoder_outputs() : nullptr);
   }
   return sums;
 }

@@ -18,6 +18,15 @@ std::unique_ptr<SearchStrategy> make_search(const DecodingOptions& options) {
   return std::make_unique<BeamSearch>();
 }
 
+// Copies a run's encoder outputs [L, n, H] into rows first .. first + n - 1 of
+// stacked [S, N, H] (S >= L), time step by time step.
+void stack_outputs(const Tensor& outputs, int64_t first, Tensor& stacked) {
+  const int64_t steps = outputs.dim(0), rows = outputs.dim(1), width = outputs.dim(2);
+  const int64_t batch = stacked.dim(1);
+  for (int64_t t = 0; t < steps; ++t)
+    std::copy_n(outputs.data() + t * rows * width, rows * width, stacked.data() + (t * batch + first) * width);
+}
+
 }  // namespace
 
 Translator::Translator(TranslationModel& model) : network_(*model.network), model_(&model) {}
@@ -33,11 +42,13 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
   const int hidden = network_.config().hidden_size;
   auto& encoder = network_.encoder();
 
-  // The decoder reads only the context, so a decoder batch may hold several
-  // source lengths: sentences in order of length are cut within the limits,
-  // each batch is encoded in runs of one length (the encoder's constraint),
-  // and the runs' contexts are stacked. Large decoder batches matter: every
-  // step streams the projection and LSTM weights from memory once per batch.
+  // The decoder reads only the context (and, with attention, the encoder's
+  // outputs under a per-sentence length mask), so a decoder batch may hold
+  // several source lengths: sentences in order of length are cut within the
+  // limits, each batch is encoded in runs of one length (the encoder's
+  // constraint), and the runs' contexts are stacked. Large decoder batches
+  // matter: every step streams the projection and LSTM weights from memory
+  // once per batch.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < sources.size(); ++i)
     if (!sources[i].empty()) order.push_back(i);
@@ -46,7 +57,14 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
 
   std::vector<std::vector<Hypothesis>> results(sources.size(), std::vector<Hypothesis>(1));
   std::vector<Tensor> stacked_h(static_cast<std::size_t>(layers)), stacked_c(stacked_h.size());
-  std::vector<int> batch_source, max_lengths;
+  // With attention, the runs' encoder outputs too, as one [S_max, batch, H]
+  // tensor: a sentence of length L has its states at positions 0 .. L - 1
+  // (reversed or not, the encoder ran over L real tokens), zeros after them,
+  // which the attention's mask leaves out.
+  const bool attention = network_.config().attention.has_value();
+  const int64_t output_size = network_.config().encoder_output_size();
+  Tensor stacked_outputs;
+  std::vector<int> batch_source, max_lengths, source_lengths;
   std::vector<const std::vector<int>*> run;
   std::size_t start = 0;
   while (start < order.size()) {
@@ -60,6 +78,12 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
     for (auto& h : stacked_h) h.resize({batch, hidden});
     for (auto& c : stacked_c) c.resize({batch, hidden});
     max_lengths.clear();
+    source_lengths.clear();
+    if (attention) {
+      // Sorted by length: the batch's last sentence is its longest.
+      stacked_outputs.resize({static_cast<int64_t>(sources[order[end - 1]].size()), batch, output_size});
+      stacked_outputs.zero();
+    }
     for (std::size_t first = start; first < end;) {
       const std::size_t length = sources[order[first]].size();
       std::size_t last = first;
@@ -74,11 +98,14 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
         std::copy_n(context[l].h->data(), count, stacked_h[l].data() + offset);
         std::copy_n(context[l].c->data(), count, stacked_c[l].data() + offset);
       }
+      if (attention) stack_outputs(encoder.outputs(), static_cast<int64_t>(first - start), stacked_outputs);
       max_lengths.insert(max_lengths.end(), run.size(), max_output_length(options, static_cast<int>(length)));
+      source_lengths.insert(source_lengths.end(), run.size(), static_cast<int>(length));
       first = last;
     }
     Context context;
     for (int l = 0; l < layers; ++l) context.push_back({&stacked_h[l], &stacked_c[l]});
+    if (attention) network_.decoder().attend_to(stacked_outputs, source_lengths);
     auto found = search->search(network_.decoder(), context, batch, max_lengths, options);
     for (int b = 0; b < batch; ++b) results[order[start + b]] = std::move(found[b]);
     start = end;

@@ -1,8 +1,11 @@
 #define BOOST_TEST_MODULE decoder
 #include <boost/test/unit_test.hpp>
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "nmt/core/error.h"
@@ -12,6 +15,7 @@
 #include "nmt/decoder/search/length_normalization.h"
 #include "nmt/model/scorer.h"
 #include "nmt/model/seq2seq_model.h"
+#include "nmt/model/model_config.h"
 #include "nmt/model/translator.h"
 #include "nmt/tokenization/subword_model.h"
 
@@ -29,15 +33,17 @@ struct TinyModel {
   nmt::DnnContext dnn;
   nmt::Seq2SeqModel network;
 
-  explicit TinyModel(uint64_t seed) : network(dnn, config()) {
+  // attention: "none", "dot" or "general".
+  explicit TinyModel(uint64_t seed, const std::string& attention = "none") : network(dnn, config(attention)) {
     network.initialize(seed);
     for (const auto& p : network.parameters())
       for (std::size_t i = 0; i < p.size; ++i) p.value[i] *= 6.0f;
     network.weights_changed();
   }
 
-  static nmt::ModelConfig config() {
+  static nmt::ModelConfig config(const std::string& attention) {
     nmt::ModelConfig config;
+    config.attention = nmt::parse_attention(attention);
     config.source_vocab_size = 12;
     config.target_vocab_size = kTargetVocab;
     config.embedding_size = 8;
@@ -56,7 +62,10 @@ struct TinyModel {
     std::vector<int> laid_out;
     nmt::layout_sources(group, network.config().reverse_source, laid_out);
     const int batch = static_cast<int>(sources.size());
-    network.encoder().forward(laid_out.data(), static_cast<int>(sources.front().size()), batch, false);
+    const int length = static_cast<int>(sources.front().size());
+    network.encoder().forward(laid_out.data(), length, batch, false);
+    if (network.config().attention)
+      network.decoder().attend_to(network.encoder().outputs(), std::vector<int>(sources.size(), length));
     return search.search(network.decoder(), network.encoder().context(), batch, max_length, options);
   }
 
@@ -75,6 +84,9 @@ std::vector<std::vector<int>> random_sources(int count, int length, uint64_t see
   }
   return sources;
 }
+
+// The tests that run on the plain model and on both attention scores.
+const std::vector<std::string> kAttentions{"none", "dot", "general"};
 
 nmt::DecodingOptions beam_options(int beam_size, int n_best, nmt::LengthNormalization normalization) {
   nmt::DecodingOptions options;
@@ -118,8 +130,9 @@ std::vector<nmt::Hypothesis> exhaustive_search(TinyModel& model, const std::vect
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(beam_size_one_gives_exactly_the_greedy_output) {
-  TinyModel model(1);
+BOOST_DATA_TEST_CASE(beam_size_one_gives_exactly_the_greedy_output,
+                     boost::unit_test::data::make(kAttentions), attention) {
+  TinyModel model(1, attention);
   const auto sources = random_sources(6, 5, 11);
   for (const auto normalization : {nmt::LengthNormalization::wu, nmt::LengthNormalization::average}) {
     const auto options = beam_options(1, 1, normalization);
@@ -136,9 +149,12 @@ BOOST_AUTO_TEST_CASE(beam_size_one_gives_exactly_the_greedy_output) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_beam_wider_than_every_prefix_gives_the_exhaustive_n_best_list) {
+// Attention's share here is the encoder outputs repeated per beam, the same
+// for both scores, so one of them is enough (the test is slow).
+BOOST_DATA_TEST_CASE(a_beam_wider_than_every_prefix_gives_the_exhaustive_n_best_list,
+                     boost::unit_test::data::make({"none", "general"}), attention) {
   // 7 tokens may follow each prefix: 343 outputs of 3 tokens, 400 in all.
-  TinyModel model(2);
+  TinyModel model(2, attention);
   const int max_length = 3;
   const auto sources = random_sources(3, 4, 12);
   for (const auto normalization : {nmt::LengthNormalization::none, nmt::LengthNormalization::wu,
@@ -176,8 +192,9 @@ BOOST_AUTO_TEST_CASE(a_large_beam_finds_the_exhaustive_best) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(the_scorer_gives_the_log_probability_the_search_reported) {
-  TinyModel model(4);
+BOOST_DATA_TEST_CASE(the_scorer_gives_the_log_probability_the_search_reported,
+                     boost::unit_test::data::make(kAttentions), attention) {
+  TinyModel model(4, attention);
   const auto sources = random_sources(5, 6, 14);
   nmt::BeamSearch beam;
   nmt::GreedySearch greedy;
@@ -194,8 +211,9 @@ BOOST_AUTO_TEST_CASE(the_scorer_gives_the_log_probability_the_search_reported) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long) {
-  TinyModel model(5);
+BOOST_DATA_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long,
+                     boost::unit_test::data::make(kAttentions), attention) {
+  TinyModel model(5, attention);
   const auto sources = random_sources(6, 4, 15);
   for (const int n_best : {1, 3, 6}) {
     const auto options = beam_options(6, n_best, nmt::LengthNormalization::wu);
@@ -219,8 +237,9 @@ BOOST_AUTO_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long) {
                     nmt::Error);
 }
 
-BOOST_AUTO_TEST_CASE(batched_translation_equals_one_sentence_at_a_time) {
-  TinyModel model(6);
+BOOST_DATA_TEST_CASE(batched_translation_equals_one_sentence_at_a_time,
+                     boost::unit_test::data::make(kAttentions), attention) {
+  TinyModel model(6, attention);
   std::vector<std::vector<int>> sources;
   for (int length : {3, 5, 3, 0, 7, 5, 3}) {
     auto more = random_sources(2, length, 100 + static_cast<uint64_t>(sources.size()));

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
+#include "nmt/core/error.h"
 #include "nmt/core/random.h"
 #include "nmt/decoder/search/greedy_search.h"
 #include "nmt/model/seq2seq_model.h"
@@ -15,8 +18,10 @@
 
 namespace {
 
-nmt::ModelConfig tiny_config(bool tied) {
+// attention: "none", "dot" or "general".
+nmt::ModelConfig tiny_config(bool tied, const std::string& attention = "none") {
   nmt::ModelConfig config;
+  config.attention = nmt::parse_attention(attention);
   config.source_vocab_size = 12;
   config.target_vocab_size = 10;
   config.embedding_size = tied ? 6 : 4;
@@ -41,9 +46,9 @@ std::vector<nmt::SentencePair> random_pairs(int count, int source_length, int so
   return pairs;
 }
 
-void check_gradients_by_finite_differences(bool tied) {
+void check_gradients_by_finite_differences(bool tied, const std::string& attention = "none") {
   nmt::DnnContext dnn;
-  nmt::Seq2SeqModel model(dnn, tiny_config(tied));
+  nmt::Seq2SeqModel model(dnn, tiny_config(tied, attention));
   model.initialize(3);
   // Larger weights than the initialization, so that gradients are not tiny.
   for (const auto& p : model.parameters())
@@ -57,6 +62,8 @@ void check_gradients_by_finite_differences(bool tied) {
 
   // f32 forward: loss noise ~1e-6 relative on a loss of ~20, so with h = 1e-2
   // the central difference carries ~2e-3 absolute error; truncation is O(h^2).
+  // Attention keeps the loss at that size (its softmax and tanh are smooth), so
+  // the same bounds hold with it.
   const double h = 1e-2;
   int checked = 0;
   for (const auto& p : model.parameters()) {
@@ -91,6 +98,44 @@ BOOST_AUTO_TEST_CASE(tied_embeddings_gradient_matches_finite_differences) {
   check_gradients_by_finite_differences(true);
 }
 
+// With attention the encoder's gradient has two sources, the context and the
+// attention over its outputs; every encoder weight checked here sees both.
+BOOST_AUTO_TEST_CASE(dot_attention_gradient_matches_finite_differences) {
+  check_gradients_by_finite_differences(false, "dot");
+}
+
+BOOST_AUTO_TEST_CASE(general_attention_gradient_matches_finite_differences) {
+  check_gradients_by_finite_differences(false, "general");
+}
+
+BOOST_AUTO_TEST_CASE(attention_round_trips_through_the_config_and_defaults_to_none) {
+  for (const std::string name : {"none", "dot", "general"}) {
+    const auto config = tiny_config(false, name);
+    const auto read = nmt::ModelConfig::from_json(config.to_json(), "model");
+    BOOST_TEST(nmt::attention_name(read.attention) == name);
+  }
+  // A config written before attention existed has no key: no attention.
+  auto json = nlohmann::json::parse(tiny_config(false, "dot").to_json());
+  json.erase("attention");
+  BOOST_TEST(!nmt::ModelConfig::from_json(json.dump(), "old.nmt").attention.has_value());
+  json["attention"] = "bahdanau";
+  BOOST_CHECK_EXCEPTION(nmt::ModelConfig::from_json(json.dump(), "bad.nmt"), nmt::Error, [](const nmt::Error& e) {
+    return std::string(e.what()).find("bad.nmt: bad model configuration: unknown attention 'bahdanau'") == 0;
+  });
+  BOOST_CHECK_THROW(nmt::parse_attention("Dot"), nmt::Error);
+}
+
+BOOST_AUTO_TEST_CASE(attention_adds_its_weights_and_nothing_else) {
+  nmt::DnnContext dnn;
+  const nmt::Seq2SeqModel plain(dnn, tiny_config(false));
+  const nmt::Seq2SeqModel dot(dnn, tiny_config(false, "dot"));
+  const nmt::Seq2SeqModel general(dnn, tiny_config(false, "general"));
+  const std::size_t H = 6;
+  // W_c [H, H + H]; general adds W_a [H, H].
+  BOOST_TEST(dot.parameter_count() == plain.parameter_count() + H * 2 * H);
+  BOOST_TEST(general.parameter_count() == dot.parameter_count() + H * H);
+}
+
 BOOST_AUTO_TEST_CASE(weights_round_trip_bit_exact_through_a_model_file) {
   nmt::DnnContext dnn;
   nmt::Seq2SeqModel model(dnn, tiny_config(false));
@@ -109,10 +154,12 @@ BOOST_AUTO_TEST_CASE(weights_round_trip_bit_exact_through_a_model_file) {
   BOOST_TEST(model.evaluate_batch(batch).loss == loaded.evaluate_batch(batch).loss);
 }
 
-BOOST_AUTO_TEST_CASE(tiny_model_overfits_twenty_pairs_to_zero_errors) {
+namespace {
+
+void check_overfits_twenty_pairs(const std::string& attention) {
   const auto started = std::chrono::steady_clock::now();
   nmt::DnnContext dnn;
-  nmt::ModelConfig config = tiny_config(false);
+  nmt::ModelConfig config = tiny_config(false, attention);
   config.source_vocab_size = 20;
   config.target_vocab_size = 20;
   config.embedding_size = 32;
@@ -144,11 +191,20 @@ BOOST_AUTO_TEST_CASE(tiny_model_overfits_twenty_pairs_to_zero_errors) {
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto batch = nmt::make_batch(pairs, {i}, true);
     model.encoder().forward(batch.source.data(), batch.source_length, 1, false);
+    if (config.attention) model.decoder().attend_to(model.encoder().outputs(), {batch.source_length});
     const auto result = greedy.search(model.decoder(), model.encoder().context(), 1, 20, {});
     errors += result[0][0].tokens != pairs[i].target;
   }
   BOOST_TEST(errors == 0);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  BOOST_TEST_MESSAGE("overfit in " << seconds << " s");
+  BOOST_TEST_MESSAGE("overfit with attention " << attention << " in " << seconds << " s");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(tiny_model_overfits_twenty_pairs_to_zero_errors) { check_overfits_twenty_pairs("none"); }
+
+BOOST_AUTO_TEST_CASE(tiny_model_with_attention_overfits_twenty_pairs_to_zero_errors) {
+  check_overfits_twenty_pairs("general");
 }

@@ -39,10 +39,10 @@ class Decoder {
   bool has_attention() const { return attention_ != nullptr; }
 
   // With attention, before forward() or start(): the encoder outputs [S, N, E]
-  // of the batch and each sentence's source length. copies > 1 repeats each
-  // sentence's outputs for beam search (see start()); with 1 the tensor is
-  // read in place and must stay unchanged until backward().
-  void attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths, int copies = 1);
+  // of the batch and each sentence's source length (positions >= its length
+  // are padding, never attended to). The tensor is read in place, not copied:
+  // it must stay unchanged until backward(), or until the search is over.
+  void attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths);
   // After backward(): the gradient reaching the encoder outputs, [S, N, E].
   const Tensor& grad_encoder_outputs() const { return attention_->grad_encoder_outputs(); }
   // The attention weights [N, T, S] of the last forward() or step().
@@ -59,9 +59,11 @@ class Decoder {
 
   // Search: start from a context, then feed one token per sentence per step.
   void start(const Context& context);
-  // Beam search: each sentence's context repeated `copies` times, so that rows
+  // Beam search: each sentence's context (and, with attention, its encoder
+  // outputs and length) repeated `copies` times, so that rows
   // n * copies .. n * copies + copies - 1 of every later step belong to
-  // sentence n. Steps then run on batch * copies rows.
+  // sentence n. Steps then run on batch * copies rows. A sentence's encoder
+  // outputs are the same for all its beams, so reorder_state leaves them be.
   void start(const Context& context, int copies);
   // previous: [N] ids. Returns logits [N, V] for the next token.
   Tensor& step(const int* previous, int batch);
@@ -73,6 +75,9 @@ class Decoder {
   void reorder_state(const std::vector<int>& origins);
 
  private:
+  // Hands attention attend_to's outputs, each sentence's repeated `copies` times.
+  void attend_to_copies(int copies);
+
   layers::Embedding embedding_;
   layers::LstmStack lstm_;
   layers::Dropout output_dropout_;
@@ -80,7 +85,11 @@ class Decoder {
 
   std::vector<int> target_input_;
   std::unique_ptr<layers::LuongAttention> attention_;
-  Tensor repeated_source_;  // encoder outputs repeated per beam (attend_to with copies > 1)
+  const Tensor* source_ = nullptr;  // attend_to's encoder outputs [S, N, E]
+  std::vector<int> source_lengths_;
+  Tensor repeated_source_;  // the encoder outputs repeated per beam (start with copies)
+  std::vector<int> repeated_lengths_;
+  bool source_repeated_ = false;  // attention reads repeated_source_, not source_
 
   Context context_;   // the initial state of the last teacher-forced forward
   Tensor embedded_;   // [T, N, E]

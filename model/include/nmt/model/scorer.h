@@ -25,6 +25,7 @@ class Scorer {
  private:
   Seq2SeqModel& network_;
   std::vector<float> token_log_probs_;
+  std::vector<int> source_lengths_;  // one length per batch (source_batches), for attention
 };
 
 }  // namespace nmt

@@ -1,5 +1,6 @@
 #pragma once
-// The translation model: an Encoder whose context seeds a Decoder. Forward and
+// The translation model: an Encoder whose context seeds a Decoder (which may
+// also attend to the encoder's outputs, config().attention). Forward and
 // backward of a whole batch with teacher forcing, and its weights in and out
 // of a model file.
 
@@ -53,6 +54,7 @@ class Seq2SeqModel {
   Encoder encoder_;
   Decoder decoder_;
   std::vector<Parameter> parameters_;
+  std::vector<int> source_lengths_;  // the batch's, for attention
 };
 
 }  // namespace nmt
