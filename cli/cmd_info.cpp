@@ -167,8 +167,9 @@ Json describe(const ModelFileReader& file, std::uintmax_t file_size) {
   info["format_version"] = file.format_version();
   info["checksum_xxh64"] = fmt::format("{:016x}", file.checksum());
 
-  ModelConfig::from_json(file.section("config"), file.name());  // refuses a config that makes no model
-  info["architecture"] = parse_json_section(file, "config");
+  // Read and written back, so it refuses a config that makes no model and
+  // shows the defaults of keys older files lack (attention: none).
+  info["architecture"] = Json::parse(ModelConfig::from_json(file.section("config"), file.name()).to_json());
   info["vocabularies"] = {{"source", vocabulary(file, "source")},
                           {"target", vocabulary(file, "target")},
                           {"shared", file.section("spm/source") == file.section("spm/target")}};
