@@ -124,6 +124,7 @@ in_root() {
   chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb ${JOBS:+JOBS=$JOBS} \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin sh -c "cd /nmt && $1"
 }
+# shellcheck disable=SC2016 # dpkg-query, not the shell, expands ${Status}
 installed_packages() {
   chroot "$root" dpkg-query -W -f='${Status}\n' | grep -c "install ok installed"
 }
@@ -133,13 +134,19 @@ apt_finished() {  # when apt last wrote its logs in the root
 seconds_at() {  # the log's stamp on the first line matching $1
   grep -m1 -E "^\[ *[0-9]+s\] $1" "$log" | sed -E 's/^\[ *([0-9]+)s\].*/\1/'
 }
+cpu_seconds() {  # user+sys of the children, from `times` written to $1 by this very shell
+  tail -n 1 "$1" | awk '{ split($1, u, "m"); split($2, s, "m"); printf "%d\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
+}
 duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 echo "== ./scripts/test.sh in a fresh $suite root ($root_source), commit ${commit:0:12}"
 packages_before=$(installed_packages)
 test_started=$EPOCHSECONDS
+times >"$tmp/times.before"
 in_root ./scripts/test.sh 2>&1 | stamp >>"$log" || fail "./scripts/test.sh"
 test_finished=$EPOCHSECONDS
+times >"$tmp/times.after"
+test_cpu_seconds=$(($(cpu_seconds "$tmp/times.after") - $(cpu_seconds "$tmp/times.before")))
 packages_installed=$(($(installed_packages) - packages_before))
 install_finished=$(apt_finished)
 [ "$install_finished" -ge "$test_started" ] || install_finished=$test_started
@@ -161,7 +168,8 @@ printf '  %-10s %7s  %s\n' \
   root "$(duration "$root_seconds")" "$root_source root, clone of the commit" \
   packages "$(duration $((install_finished - test_started)))" "$packages_installed packages installed by ./scripts/test.sh" \
   build "$(duration $((ctest_started - install_finished)))" "configure and build (Release)" \
-  tests "$(duration $((test_finished - ctest_started)))" "$passed_line"
+  tests "$(duration $((test_finished - ctest_started)))" "$passed_line" \
+  cpu "$(duration "$test_cpu_seconds")" "CPU time (user+sys) of ./scripts/test.sh"
 if [ "$quickstart" -eq 1 ]; then
   printf '  %-10s %7s  %s\n' quickstart "$(duration "$quickstart_seconds")" \
     "--quick, $quickstart_packages more packages; $(grep -E '^\[ *[0-9]+s\] training: ' "$log" | tail -n 1 | sed -E 's/^\[ *[0-9]+s\] //')"
