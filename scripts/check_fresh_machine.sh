@@ -47,6 +47,7 @@ tmp=$(mktemp -d /var/tmp/nmt-fresh.XXXXXX)
 root="$tmp/root"
 log="$tmp/check.log"
 mkdir "$root"
+: >"$log"
 
 cleanup() {
   local status=$?
@@ -76,11 +77,18 @@ stamp() {
   done
 }
 
+# The archive was out of reach when a download failed before anything was
+# built in the phase that failed (log lines from $phase_start on).
 network_error() {
+  local phase_log
+  phase_log=$(tail -n +"$phase_start" "$log")
+  grep -q -E '^\[ *[0-9]+s\] \[ *[0-9]+%\]' <<<"$phase_log" && return
   grep -m1 -E "Temporary failure resolving|Could not resolve|Could not connect|Failed to fetch|\
-Unable to connect|Connection timed out|Network is unreachable|No route to host|Cannot initiate the connection" "$log" |
-    sed -E 's/^\[ *[0-9]+s\] //'
+Unable to connect|Connection timed out|Network is unreachable|No route to host|Cannot initiate the connection" <<<"$phase_log" |
+    sed -E 's/^\[ *[0-9]+s\] +//'
 }
+phase_start=1
+new_phase() { phase_start=$(($(wc -l <"$log") + 1)); }
 
 fail() {
   local reason
@@ -143,6 +151,7 @@ echo "== ./scripts/test.sh in a fresh $suite root ($root_source), commit ${commi
 packages_before=$(installed_packages)
 test_started=$EPOCHSECONDS
 times >"$tmp/times.before"
+new_phase
 in_root ./scripts/test.sh 2>&1 | stamp >>"$log" || fail "./scripts/test.sh"
 test_finished=$EPOCHSECONDS
 times >"$tmp/times.after"
@@ -157,7 +166,7 @@ if [ "$quickstart" -eq 1 ]; then
   echo "== ./scripts/quickstart.sh --quick in the same root"
   packages_before=$(installed_packages)
   quickstart_started=$EPOCHSECONDS
-  echo "--- quickstart" >>"$log"
+  new_phase
   in_root "./scripts/quickstart.sh --quick" 2>&1 | stamp >>"$log" || fail "./scripts/quickstart.sh --quick"
   quickstart_seconds=$((EPOCHSECONDS - quickstart_started))
   quickstart_packages=$(($(installed_packages) - packages_before))
@@ -173,5 +182,5 @@ printf '  %-10s %7s  %s\n' \
 if [ "$quickstart" -eq 1 ]; then
   printf '  %-10s %7s  %s\n' quickstart "$(duration "$quickstart_seconds")" \
     "--quick, $quickstart_packages more packages; $(grep -E '^\[ *[0-9]+s\] training: ' "$log" | tail -n 1 | sed -E 's/^\[ *[0-9]+s\] //')"
-  sed -n '/^--- quickstart/,$p' "$log" | grep -E '^\[ *[0-9]+s\] +(BLEU|chrF)' | sed -E 's/^\[ *[0-9]+s\] /  /'
+  tail -n +"$phase_start" "$log" | grep -E '^\[ *[0-9]+s\] +(BLEU|chrF)' | sed -E 's/^\[ *[0-9]+s\] /  /'
 fi
