@@ -92,7 +92,7 @@ new_phase() { phase_start=$(($(wc -l <"$log") + 1)); }
 
 fail() {
   local reason
-  reason=$(network_error)
+  reason=$(network_error || true)
   if [ -n "$reason" ]; then
     echo "check_fresh_machine: cannot reach the Debian archive ($reason); log: $cache/last.log" >&2
   else
