@@ -22,6 +22,7 @@ cache=${NMT_FRESH_CACHE:-/var/cache/nmt-fresh-root}
 tarball="$cache/$suite-$variant.tar"
 quickstart=0
 refresh=0
+arguments=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --quickstart) quickstart=1 ;;
@@ -34,7 +35,7 @@ done
 
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "check_fresh_machine: needs root (chroot, mount)" >&2; exit 2; }
-  exec sudo "$0" "$@"
+  exec sudo "$0" "${arguments[@]}"
 fi
 if ! command -v mmdebstrap >/dev/null; then
   echo "installing mmdebstrap"
@@ -50,11 +51,11 @@ mkdir "$root"
 : >"$log"
 
 cleanup() {
-  local status=$?
-  for mount in "$root/sys" "$root/dev" "$root/proc"; do
-    mountpoint -q "$mount" || continue
-    umount -R "$mount" 2>/dev/null || umount -R -l "$mount"
-  done
+  local status=$? mount
+  [ -z "${new:-}" ] || rm -f "$new"  # a cache tarball cut short
+  # Ours and, when it was cut short, mmdebstrap's: everything under $tmp, deepest first.
+  awk -v tmp="$tmp/" 'index($2, tmp) == 1 { print $2 }' /proc/self/mounts | sort -r |
+    while IFS= read -r mount; do umount "$mount" 2>/dev/null || umount -l "$mount"; done
   [ -f "$log" ] && cp "$log" "$cache/last.log"
   # rm must never reach the host's /dev or /proc through a mount left behind.
   if grep -q " $tmp/" /proc/self/mounts; then
@@ -103,16 +104,20 @@ fail() {
 }
 
 if [ "$refresh" -eq 1 ] || [ -z "$(find "$tarball" -mtime -30 2>/dev/null)" ]; then
-  echo "== bootstrapping a $suite $variant root into $tarball"
+  echo "== bootstrapping a $suite $variant root, cached in $tarball"
+  # Into the throwaway root itself, so that whatever an interrupted mmdebstrap
+  # leaves mounted or written lies under $tmp.
+  TMPDIR="$tmp" mmdebstrap --variant="$variant" --mode=root "$suite" "$root" 2>&1 | stamp >>"$log" ||
+    fail "mmdebstrap"
   new="$cache/$suite-$variant.new.tar"
-  mmdebstrap --variant="$variant" --mode=root "$suite" "$new" 2>&1 | stamp >>"$log" ||
-    { rm -f "$new"; fail "mmdebstrap"; }
+  tar -C "$root" --one-file-system -cf "$new" .
   mv "$new" "$tarball"
+  new=""
   root_source="bootstrapped"
 else
   root_source="cached $(date -r "$tarball" +%F)"
+  tar -C "$root" -xpf "$tarball"
 fi
-tar -C "$root" -xpf "$tarball"
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
@@ -182,5 +187,5 @@ printf '  %-10s %7s  %s\n' \
 if [ "$quickstart" -eq 1 ]; then
   printf '  %-10s %7s  %s\n' quickstart "$(duration "$quickstart_seconds")" \
     "--quick, $quickstart_packages more packages; $(grep -E '^\[ *[0-9]+s\] training: ' "$log" | tail -n 1 | sed -E 's/^\[ *[0-9]+s\] //')"
-  tail -n +"$phase_start" "$log" | grep -E '^\[ *[0-9]+s\] +(BLEU|chrF)' | sed -E 's/^\[ *[0-9]+s\] /  /'
+  tail -n +"$phase_start" "$log" | grep -E '^\[ *[0-9]+s\] +(BLEU|chrF)' | sed -E 's/^\[ *[0-9]+s\] +/  /'
 fi
