@@ -20,17 +20,17 @@
 #include <vector>
 
 #include "nmt/core/version.h"
+#include "sacrebleu_cases.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;  // keeps the keys in the order printed
 
-namespace {
+using nmt::testing::sacrebleu_case_dirs;
+using nmt::testing::sacrebleu_testdata_dir;
+using nmt::testing::with_our_version;
 
-fs::path testdata_dir() {
-  const char* from_env = std::getenv("NMT_BLEU_TESTDATA");
-  return from_env && *from_env ? fs::path(from_env) : fs::path(NMT_BLEU_TESTDATA_DEFAULT);
-}
+namespace {
 
 std::string quoted(const std::string& text) {
   std::string out = "'";
@@ -55,13 +55,6 @@ Run nmt_bleu(const std::string& args) {
   const int status = pclose(pipe);
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
-}
-
-std::string with_our_version(std::string text) {
-  const std::string theirs = "version:2.4.3";
-  for (std::size_t at; (at = text.find(theirs)) != std::string::npos;)
-    text.replace(at, theirs.size(), std::string("version:nmt-") + nmt::kVersion);
-  return text;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -227,21 +220,11 @@ void check_sentence_level(const Case& c) {
   }
 }
 
-std::vector<fs::path> case_dirs() {
-  std::vector<fs::path> dirs;
-  const fs::path root = testdata_dir();
-  if (!fs::is_directory(root)) return dirs;
-  for (const auto& entry : fs::directory_iterator(root))
-    if (fs::exists(entry.path() / "expected.json")) dirs.push_back(entry.path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_case_prints_what_sacrebleu_printed) {
-  const auto dirs = case_dirs();
-  BOOST_REQUIRE_MESSAGE(!dirs.empty(), "no cases under " << testdata_dir());
+  const auto dirs = sacrebleu_case_dirs();
+  BOOST_REQUIRE_MESSAGE(!dirs.empty(), "no cases under " << sacrebleu_testdata_dir());
   int with_text = 0;
   for (const auto& dir : dirs) {
     BOOST_TEST_CONTEXT("case " << dir.filename().string()) {

@@ -17,6 +17,7 @@
 
 #include "nmt/core/error.h"
 #include "nmt/core/version.h"
+#include "sacrebleu_cases.h"
 #include "nmt/eval/aligned_lines.h"
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/chrf.h"
@@ -26,36 +27,17 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace nmt::eval;
 
+using nmt::testing::sacrebleu_case_dirs;
+using nmt::testing::sacrebleu_testdata_dir;
+using nmt::testing::with_our_version;
+
 namespace {
-
-fs::path testdata_dir() {
-  const char* from_env = std::getenv("NMT_BLEU_TESTDATA");
-  return from_env && *from_env ? fs::path(from_env) : fs::path(NMT_BLEU_TESTDATA_DEFAULT);
-}
-
-std::vector<fs::path> case_dirs() {
-  std::vector<fs::path> dirs;
-  const fs::path root = testdata_dir();
-  if (!fs::is_directory(root)) return dirs;
-  for (const auto& entry : fs::directory_iterator(root))
-    if (fs::exists(entry.path() / "expected.json")) dirs.push_back(entry.path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
-}
 
 std::vector<std::string> file_paths(const fs::path& dir) {
   std::vector<std::string> paths{(dir / "hyp.txt").string()};
   for (int r = 0; fs::exists(dir / ("ref." + std::to_string(r) + ".txt")); ++r)
     paths.push_back((dir / ("ref." + std::to_string(r) + ".txt")).string());
   return paths;
-}
-
-// sacreBLEU prints its own version in signatures; ours says nmt-<version>.
-std::string with_our_version(std::string text) {
-  const std::string theirs = "version:2.4.3";
-  for (std::size_t at; (at = text.find(theirs)) != std::string::npos;)
-    text.replace(at, theirs.size(), std::string("version:nmt-") + nmt::kVersion);
-  return text;
 }
 
 bool close(double ours, double expected) {
@@ -209,14 +191,14 @@ void check_case(const fs::path& dir) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(testdata_is_present) {
-  const auto dirs = case_dirs();
-  BOOST_TEST_MESSAGE("testdata: " << testdata_dir() << ", " << dirs.size() << " cases");
-  BOOST_REQUIRE_MESSAGE(!dirs.empty(), "no cases under " << testdata_dir()
+  const auto dirs = sacrebleu_case_dirs();
+  BOOST_TEST_MESSAGE("testdata: " << sacrebleu_testdata_dir() << ", " << dirs.size() << " cases");
+  BOOST_REQUIRE_MESSAGE(!dirs.empty(), "no cases under " << sacrebleu_testdata_dir()
                                            << " (set NMT_BLEU_TESTDATA)");
 }
 
 BOOST_AUTO_TEST_CASE(every_case_matches_sacrebleu) {
-  const auto dirs = case_dirs();
+  const auto dirs = sacrebleu_case_dirs();
   BOOST_REQUIRE(!dirs.empty());
   for (const auto& dir : dirs) check_case(dir);
 }
