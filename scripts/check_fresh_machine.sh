@@ -49,6 +49,7 @@ root="$tmp/root"
 log="$tmp/check.log"
 mkdir "$root"
 : >"$log"
+kept_log="$cache/check-$(date +%Y%m%d-%H%M%S)-$$.log"
 
 cleanup() {
   local status=$? mount
@@ -56,7 +57,10 @@ cleanup() {
   # Ours and, when it was cut short, mmdebstrap's: everything under $tmp, deepest first.
   awk -v tmp="$tmp/" 'index($2, tmp) == 1 { print $2 }' /proc/self/mounts | sort -r |
     while IFS= read -r mount; do umount "$mount" 2>/dev/null || umount -l "$mount"; done
-  [ -f "$log" ] && cp "$log" "$cache/last.log"
+  # Kept per run (runs may overlap), the ten newest.
+  cp "$log" "$kept_log"
+  find "$cache" -maxdepth 1 -name 'check-*.log' -printf '%T@ %p\n' | sort -rn | tail -n +11 |
+    cut -d' ' -f2- | xargs -r rm -f
   # rm must never reach the host's /dev or /proc through a mount left behind.
   if grep -q " $tmp/" /proc/self/mounts; then
     echo "check_fresh_machine: $tmp is still mounted; left it in place" >&2
@@ -95,9 +99,9 @@ fail() {
   local reason
   reason=$(network_error || true)
   if [ -n "$reason" ]; then
-    echo "check_fresh_machine: cannot reach the Debian archive ($reason); log: $cache/last.log" >&2
+    echo "check_fresh_machine: cannot reach the Debian archive ($reason); log: $kept_log" >&2
   else
-    echo "check_fresh_machine: $* failed; the log's last lines (all of it: $cache/last.log):" >&2
+    echo "check_fresh_machine: $* failed; the log's last lines (all of it: $kept_log):" >&2
     tail -n 40 "$log" | sed 's/^/  /' >&2
   fi
   exit 1
