@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -213,4 +214,39 @@ BOOST_AUTO_TEST_CASE(resuming_a_finished_run_trains_no_further) {
   trainer.resume(checkpoint);
   BOOST_TEST(trainer.run().step == 3);
   BOOST_TEST(all_weights(*resumed.network) == all_weights(*model.network));
+}
+
+BOOST_AUTO_TEST_CASE(patience_counts_a_better_perplexity_as_progress) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "patient.nmt").string();
+  options.early_stopping = "bleu";
+  options.patience = 1;
+  options.valid_every = 2;
+  options.max_steps = 12;
+  options.log_json = (task.dir / "patient.jsonl").string();
+  auto model = task.fresh_model(dnn);
+  const auto state = nmt::Trainer(options, model).run();
+
+  // Replays the rule on the logged validations: a validation without a better
+  // BLEU or a better perplexity ends the run (patience 1).
+  std::ifstream log(options.log_json);
+  double best_bleu = -1, best_perplexity = INFINITY;
+  std::int64_t expected_end = options.max_steps;
+  bool bleu_stalled_while_perplexity_fell = false;
+  for (std::string line; std::getline(log, line);) {
+    const auto record = nlohmann::json::parse(line);
+    const double bleu = record.at("bleu"), perplexity = record.at("perplexity");
+    if (bleu <= best_bleu && perplexity < best_perplexity) bleu_stalled_while_perplexity_fell = true;
+    if (bleu <= best_bleu && perplexity >= best_perplexity) {
+      expected_end = record.at("step");
+      break;
+    }
+    best_bleu = std::max(best_bleu, bleu);
+    best_perplexity = std::min(best_perplexity, perplexity);
+  }
+  BOOST_TEST(state.step == expected_end);
+  // The case the rule is for happened: BLEU-only patience would have stopped here.
+  BOOST_TEST(bleu_stalled_while_perplexity_fell);
 }

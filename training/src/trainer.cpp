@@ -165,23 +165,29 @@ bool Trainer::after_validation(const Validation& result) {
   const bool by_bleu = options_.early_stopping == "bleu";
   const double metric = by_bleu ? result.bleu : result.perplexity;
   const bool improved = !state_.has_best || (by_bleu ? metric > state_.best_metric : metric < state_.best_metric);
-  state_.best_bleu = state_.validations == 0 ? result.bleu : std::max(state_.best_bleu, result.bleu);
-  state_.best_perplexity =
-      state_.validations == 0 ? result.perplexity : std::min(state_.best_perplexity, result.perplexity);
+  // Greedy BLEU of a young model stalls for many validations while it is still
+  // learning; a new best perplexity counts as progress too, so patience does
+  // not end such a run (the best model is still chosen by the metric).
+  const bool first = state_.validations == 0;
+  const bool perplexity_improved = first || result.perplexity < state_.best_perplexity;
+  state_.best_bleu = first ? result.bleu : std::max(state_.best_bleu, result.bleu);
+  state_.best_perplexity = first ? result.perplexity : std::min(state_.best_perplexity, result.perplexity);
   ++state_.validations;
   if (improved) {
     state_.best_metric = metric;
     state_.has_best = true;
-    state_.bad_validations = 0;
     save_model();
-  } else {
-    ++state_.bad_validations;
   }
+  if (improved || perplexity_improved) state_.bad_validations = 0;
+  else ++state_.bad_validations;
+  const std::string outcome =
+      improved ? "best so far, saved " + files_.model()
+      : perplexity_improved
+          ? "no better BLEU, but the best perplexity yet (patience starts over)"
+          : "no improvement (" + std::to_string(state_.bad_validations) +
+                (options_.patience > 0 ? "/" + std::to_string(options_.patience) : "") + ")";
   spdlog::info("validation at step {}: perplexity {:.2f} | greedy BLEU {:.2f} | {}", state_.step,
-               result.perplexity, result.bleu,
-               improved ? "best so far, saved " + files_.model()
-                        : "no improvement (" + std::to_string(state_.bad_validations) +
-                              (options_.patience > 0 ? "/" + std::to_string(options_.patience) : "") + ")");
+               result.perplexity, result.bleu, outcome);
   update_seconds();
   log_.write(ValidationRecord{state_.step, state_.epoch + 1, result.perplexity, result.bleu, improved,
                               options_.schedule.at(std::max<std::int64_t>(state_.step, 1)), state_.seconds});
