@@ -39,7 +39,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 if ! command -v mmdebstrap >/dev/null; then
   echo "installing mmdebstrap"
-  apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
+  # A machine whose package lists were never fetched needs them first.
+  apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null; } ||
+    { echo "check_fresh_machine: cannot install mmdebstrap (is Debian's archive reachable?)" >&2; exit 1; }
 fi
 
 started=$EPOCHSECONDS
