@@ -44,7 +44,7 @@ int run_train(const Args& args) {
   TrainingOptions options;
   NewModelOptions fresh;
   ModelConfig& config = fresh.config;
-  std::string log_path, attention;
+  std::string log_path, attention, optimizer = "adam", lr_decay = "none", early_stopping = "bleu";
   int threads = 0, max_length = 100;
   bool resume = false, tied = false;
   po::options_description data("Data");
@@ -74,11 +74,13 @@ int run_train(const Args& args) {
       ("batch-size", po::value(&options.batching.batch_sentences)->default_value(64), "sentences per batch")
       ("batch-tokens", po::value(&options.batching.batch_tokens)->default_value(0), "if > 0: padded target tokens per batch")
       ("accumulate", po::value(&options.accumulate)->default_value(1), "batches per optimizer step")
-      ("optimizer", choice(&options.optimizer.method, "optimizer", {"adam", "sgd"})->default_value("adam"), "optimizer")
+      ("optimizer", choice(&optimizer, "optimizer", enum_choices(optimizer_method_names()))->default_value(optimizer), "optimizer")
       ("learning-rate", po::value(&options.schedule.base)->default_value(1e-3, "0.001"), "learning rate")
       ("warmup-steps", po::value(&options.schedule.warmup_steps)->default_value(0), "linear warm-up steps")
-      ("lr-decay", choice(&options.schedule.decay, "lr-decay", {"none", "inverse-sqrt", "exponential"})->default_value("none"), "learning-rate decay")
-      ("lr-decay-factor", po::value(&options.schedule.decay_factor)->default_value(0.5, "0.5"), "exponential: factor per --lr-decay-steps")
+      ("lr-decay", choice(&lr_decay, "lr-decay", enum_choices(learning_rate_decay_names()))->default_value(lr_decay),
+       "learning-rate decay (plateau: multiply by --lr-decay-factor after each validation without progress)")
+      ("lr-decay-factor", po::value(&options.schedule.decay_factor)->default_value(0.5, "0.5"),
+       "exponential: factor per --lr-decay-steps; plateau: factor per stalled validation")
       ("lr-decay-steps", po::value(&options.schedule.decay_steps)->default_value(10000), "exponential: steps per decay")
       ("clip-norm", po::value(&options.clip_norm)->default_value(5.0, "5"), "gradient norm clipping (0 = off)")
       ("label-smoothing", po::value(&options.label_smoothing)->default_value(0.1f, "0.1"), "label smoothing")
@@ -86,7 +88,7 @@ int run_train(const Args& args) {
       ("max-steps", po::value(&options.max_steps)->default_value(0), "stop after this many steps (0 = no limit)")
       ("max-minutes", po::value(&options.max_minutes)->default_value(0, "0"), "stop after this many minutes (0 = no limit)")
       ("valid-every", po::value(&options.valid_every)->default_value(0), "validate every N steps (0 = every epoch)")
-      ("early-stopping", choice(&options.early_stopping, "early-stopping", {"bleu", "perplexity"})->default_value("bleu"), "validation metric that picks the best model")
+      ("early-stopping", choice(&early_stopping, "early-stopping", enum_choices(early_stopping_names()))->default_value(early_stopping), "validation metric that picks the best model")
       ("patience", po::value(&options.patience)->default_value(5), "stop after this many validations without improvement (0 = never)")
       ("valid-batch-size", po::value(&options.valid_batch_size)->default_value(64), "sentences per validation batch")
       ("seed", po::value(&options.seed)->default_value(1), "random seed (weights, batches, dropout)")
@@ -107,6 +109,9 @@ int run_train(const Args& args) {
   options.filter.max_source_length = options.filter.max_target_length = max_length;
   config.tied_embeddings = tied;
   config.attention = parse_attention(attention);
+  options.optimizer.method = parse_enum(optimizer_method_names(), optimizer, "optimizer");
+  options.schedule.decay = parse_enum(learning_rate_decay_names(), lr_decay, "learning-rate decay");
+  options.early_stopping = parse_enum(early_stopping_names(), early_stopping, "early-stopping metric");
   options.config_yaml = effective_config_yaml(vm, all);
   if (!log_path.empty()) log_to_file_too(log_path);
 

@@ -32,7 +32,7 @@ BOOST_AUTO_TEST_CASE(adam_matches_the_textbook_update_over_several_steps) {
 BOOST_AUTO_TEST_CASE(sgd_steps_against_the_gradient) {
   std::vector<float> value{1.0f, 2.0f}, gradient{0.5f, -4.0f};
   nmt::OptimizerOptions options;
-  options.method = "sgd";
+  options.method = nmt::OptimizerMethod::sgd;
   nmt::Optimizer sgd(options, {{"w", value.data(), gradient.data(), 2}});
   sgd.step(0.1);
   BOOST_TEST(value[0] == 0.95f, tt::tolerance(1e-6f));
@@ -73,11 +73,15 @@ BOOST_AUTO_TEST_CASE(learning_rate_warms_up_then_decays) {
   BOOST_TEST(schedule.at(1) == 0.25);
   BOOST_TEST(schedule.at(4) == 1.0);
   BOOST_TEST(schedule.at(100) == 1.0);
-  schedule.decay = "inverse-sqrt";
+  schedule.decay = nmt::LearningRateDecay::inverse_sqrt;
   BOOST_TEST(schedule.at(16) == 0.5, tt::tolerance(1e-12));
-  schedule.decay = "exponential";
+  schedule.decay = nmt::LearningRateDecay::exponential;
   schedule.decay_steps = 10;
   BOOST_TEST(schedule.at(4 + 25) == 0.25, tt::tolerance(1e-12));
-  schedule.decay = "sideways";
-  BOOST_CHECK_THROW(schedule.at(10), std::exception);
+  schedule.decay = nmt::LearningRateDecay::plateau;  // the trainer scales it after validations
+  BOOST_TEST(schedule.at(1000) == 1.0);
+  BOOST_CHECK_THROW(nmt::parse_enum(nmt::learning_rate_decay_names(), "sideways", "learning-rate decay"),
+                    nmt::Error);
+  BOOST_CHECK(nmt::parse_enum(nmt::learning_rate_decay_names(), "inverse-sqrt", "learning-rate decay") ==
+              nmt::LearningRateDecay::inverse_sqrt);
 }

@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(patience_counts_a_better_perplexity_as_progress) {
   nmt::DnnContext dnn;
   auto options = task.options;
   options.model_path = (task.dir / "patient.nmt").string();
-  options.early_stopping = "bleu";
+  options.early_stopping = nmt::EarlyStopping::bleu;
   options.patience = 1;
   options.valid_every = 2;
   options.max_steps = 12;
@@ -249,4 +249,41 @@ BOOST_AUTO_TEST_CASE(patience_counts_a_better_perplexity_as_progress) {
   BOOST_TEST(state.step == expected_end);
   // The case the rule is for happened: BLEU-only patience would have stopped here.
   BOOST_TEST(bleu_stalled_while_perplexity_fell);
+}
+
+BOOST_AUTO_TEST_CASE(plateau_decay_scales_the_rate_after_each_stalled_validation) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "plateau.nmt").string();
+  options.schedule.base = 0.02;
+  options.schedule.decay = nmt::LearningRateDecay::plateau;
+  options.schedule.decay_factor = 0.5;
+  options.valid_every = 1;
+  options.max_steps = 40;
+  options.log_json = (task.dir / "plateau.jsonl").string();
+  auto model = task.fresh_model(dnn);
+  const auto state = nmt::Trainer(options, model).run();
+
+  // Replays the rule: a validation with neither a better BLEU nor a better
+  // perplexity halves the rate from then on.
+  std::ifstream log(options.log_json);
+  double best_bleu = -1, best_perplexity = INFINITY, scale = 1;
+  int validations = 0, stalls = 0;
+  for (std::string line; std::getline(log, line);) {
+    const auto record = nlohmann::json::parse(line);
+    if (record.at("type") != "valid") continue;
+    const double bleu = record.at("bleu"), perplexity = record.at("perplexity");
+    if (!(bleu > best_bleu) && !(perplexity < best_perplexity)) {
+      scale *= 0.5;
+      ++stalls;
+    }
+    best_bleu = std::max(best_bleu, bleu);
+    best_perplexity = std::min(best_perplexity, perplexity);
+    BOOST_TEST(record.at("learning_rate").get<double>() == 0.02 * scale, boost::test_tools::tolerance(1e-9));
+    ++validations;
+  }
+  BOOST_TEST(validations == 40);
+  BOOST_TEST(stalls > 0);  // the case the decay is for happened
+  BOOST_TEST(state.learning_rate_scale == scale);
 }

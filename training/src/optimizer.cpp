@@ -30,9 +30,7 @@ void zero_gradients(const std::vector<Parameter>& parameters) {
 
 Optimizer::Optimizer(const OptimizerOptions& options, std::vector<Parameter> parameters)
     : options_(options), parameters_(std::move(parameters)) {
-  if (options_.method != "adam" && options_.method != "sgd")
-    throw Error("unknown optimizer '" + options_.method + "' (use adam or sgd)");
-  if (options_.method == "adam") {
+  if (options_.method == OptimizerMethod::adam) {
     for (const auto& p : parameters_) {
       first_moment_.emplace_back(p.size, 0.0f);
       second_moment_.emplace_back(p.size, 0.0f);
@@ -42,7 +40,7 @@ Optimizer::Optimizer(const OptimizerOptions& options, std::vector<Parameter> par
 
 void Optimizer::step(double learning_rate) {
   ++steps_;
-  if (options_.method == "sgd") {
+  if (options_.method == OptimizerMethod::sgd) {
     const float rate = static_cast<float>(learning_rate);
     for (const auto& p : parameters_)
       for (std::size_t i = 0; i < p.size; ++i) p.value[i] -= rate * p.gradient[i];
@@ -71,7 +69,7 @@ void Optimizer::step(double learning_rate) {
 }
 
 void Optimizer::save(ModelFileWriter& file) const {
-  file.add("optimizer/method", options_.method);
+  file.add("optimizer/method", enum_name(optimizer_method_names(), options_.method));
   file.add("optimizer/steps", std::to_string(steps_));
   for (std::size_t k = 0; k < first_moment_.size(); ++k) {
     const auto size = static_cast<std::int64_t>(parameters_[k].size);
@@ -81,9 +79,10 @@ void Optimizer::save(ModelFileWriter& file) const {
 }
 
 void Optimizer::load(const ModelFileReader& file) {
-  if (file.section("optimizer/method") != options_.method)
-    throw Error(file.name(), "checkpoint was trained with optimizer '" +
-                                 file.section("optimizer/method") + "', not '" + options_.method + "'");
+  const std::string method = enum_name(optimizer_method_names(), options_.method);
+  if (file.section("optimizer/method") != method)
+    throw Error(file.name(), "checkpoint was trained with optimizer '" + file.section("optimizer/method") +
+                                 "', not '" + method + "'");
   steps_ = std::stoll(file.section("optimizer/steps"));
   for (std::size_t k = 0; k < first_moment_.size(); ++k) {
     const auto size = static_cast<std::int64_t>(parameters_[k].size);

@@ -46,7 +46,8 @@ nlohmann::json state_to_json(const TrainingState& s) {
           {"target_tokens", s.target_tokens},
           {"validations", s.validations},
           {"best_bleu", s.best_bleu},
-          {"best_perplexity", s.best_perplexity}};
+          {"best_perplexity", s.best_perplexity},
+          {"learning_rate_scale", s.learning_rate_scale}};
 }
 
 TrainingState state_from_json(const std::string& text, const std::string& name) {
@@ -66,6 +67,7 @@ TrainingState state_from_json(const std::string& text, const std::string& name) 
     s.validations = j.value("validations", 0);
     s.best_bleu = j.value("best_bleu", 0.0);
     s.best_perplexity = j.value("best_perplexity", 0.0);
+    s.learning_rate_scale = j.value("learning_rate_scale", 1.0);
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw Error(name, std::string("bad training state: ") + e.what());
@@ -92,9 +94,8 @@ Trainer::Trainer(const TrainingOptions& options, TranslationModel& model)
       optimizer_(options.optimizer, model.network->parameters()) {
   if (options_.accumulate < 1) throw Error("--accumulate must be at least 1");
   if (options_.keep_checkpoints < 0) throw Error("--keep-checkpoints must be 0 or more");
-  if (options_.early_stopping != "bleu" && options_.early_stopping != "perplexity")
-    throw Error("unknown early-stopping metric '" + options_.early_stopping + "' (use bleu or perplexity)");
-  options_.schedule.at(1);  // rejects an unknown decay now rather than mid-run
+  if (options_.schedule.decay_factor <= 0 || options_.schedule.decay_factor > 1)
+    throw Error("--lr-decay-factor must be in (0, 1]");
   log_corpus("training data", train_.stats);
   if (!options_.valid_source.empty()) {
     valid_ = load_parallel_corpus(options.valid_source, options.valid_target, model.source_vocab,
@@ -137,6 +138,10 @@ void Trainer::save_checkpoint() {
   window_ = Window{};  // the progress rate counts training only
 }
 
+double Trainer::learning_rate(std::int64_t step) const {
+  return options_.schedule.at(step) * state_.learning_rate_scale;
+}
+
 void Trainer::update_seconds() { state_.seconds = seconds_before_run_ + seconds_since(run_start_); }
 
 Trainer::Validation Trainer::validate() {
@@ -162,7 +167,7 @@ Trainer::Validation Trainer::validate() {
 }
 
 bool Trainer::after_validation(const Validation& result) {
-  const bool by_bleu = options_.early_stopping == "bleu";
+  const bool by_bleu = options_.early_stopping == EarlyStopping::bleu;
   const double metric = by_bleu ? result.bleu : result.perplexity;
   const bool improved = !state_.has_best || (by_bleu ? metric > state_.best_metric : metric < state_.best_metric);
   // Greedy BLEU of a young model stalls for many validations while it is still
@@ -178,19 +183,24 @@ bool Trainer::after_validation(const Validation& result) {
     state_.has_best = true;
     save_model();
   }
-  if (improved || perplexity_improved) state_.bad_validations = 0;
+  const bool progress = improved || perplexity_improved;
+  if (progress) state_.bad_validations = 0;
   else ++state_.bad_validations;
-  const std::string outcome =
+  std::string outcome =
       improved ? "best so far, saved " + files_.model()
       : perplexity_improved
           ? "no better BLEU, but the best perplexity yet (patience starts over)"
           : "no improvement (" + std::to_string(state_.bad_validations) +
                 (options_.patience > 0 ? "/" + std::to_string(options_.patience) : "") + ")";
+  if (!progress && options_.schedule.decay == LearningRateDecay::plateau) {
+    state_.learning_rate_scale *= options_.schedule.decay_factor;
+    outcome += fmt::format("; learning rate now {:.2e}", learning_rate(state_.step + 1));
+  }
   spdlog::info("validation at step {}: perplexity {:.2f} | greedy BLEU {:.2f} | {}", state_.step,
                result.perplexity, result.bleu, outcome);
   update_seconds();
   log_.write(ValidationRecord{state_.step, state_.epoch + 1, result.perplexity, result.bleu, improved,
-                              options_.schedule.at(std::max<std::int64_t>(state_.step, 1)), state_.seconds});
+                              learning_rate(std::max<std::int64_t>(state_.step, 1)), state_.seconds});
   return options_.patience > 0 && state_.bad_validations >= options_.patience;
 }
 
@@ -222,7 +232,7 @@ void Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
   }
   const double norm = clip_gradient_norm(model_.network->parameters(), options_.clip_norm);
   if (!std::isfinite(norm)) throw Error("training diverged (gradient norm is not finite); lower --learning-rate");
-  window_.learning_rate = options_.schedule.at(state_.step + 1);
+  window_.learning_rate = learning_rate(state_.step + 1);
   optimizer_.step(window_.learning_rate);
   model_.network->weights_changed();
   ++state_.step;

@@ -6,13 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "nmt/core/enum_names.h"
 #include "nmt/core/model_file.h"
 #include "nmt/training/gradients.h"
 
 namespace nmt {
 
+enum class OptimizerMethod { adam, sgd };
+
+inline const EnumNames<OptimizerMethod>& optimizer_method_names() {
+  static const EnumNames<OptimizerMethod> names{{OptimizerMethod::adam, "adam"}, {OptimizerMethod::sgd, "sgd"}};
+  return names;
+}
+
 struct OptimizerOptions {
-  std::string method = "adam";  // adam | sgd
+  OptimizerMethod method = OptimizerMethod::adam;
   double beta1 = 0.9;
   double beta2 = 0.999;
   double epsilon = 1e-8;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 
+#include "nmt/core/enum_names.h"
 #include "nmt/decoder/decoding_options.h"
 #include "nmt/model/translation_model.h"
 #include "nmt/training/batching.h"
@@ -25,6 +26,15 @@
 #include "nmt/training/training_log.h"
 
 namespace nmt {
+
+// The validation metric that picks the best model.
+enum class EarlyStopping { bleu, perplexity };
+
+inline const EnumNames<EarlyStopping>& early_stopping_names() {
+  static const EnumNames<EarlyStopping> names{{EarlyStopping::bleu, "bleu"},
+                                              {EarlyStopping::perplexity, "perplexity"}};
+  return names;
+}
 
 struct TrainingOptions {
   std::string train_source, train_target;
@@ -41,8 +51,10 @@ struct TrainingOptions {
   std::int64_t max_steps = 0;  // 0 = no limit
   double max_minutes = 0;    // wall-clock budget of this run; 0 = no limit
   std::int64_t valid_every = 0;  // steps; 0 = at the end of every epoch
-  std::string early_stopping = "bleu";  // bleu | perplexity
-  int patience = 5;          // validations without improvement before stopping; 0 = never stop
+  EarlyStopping early_stopping = EarlyStopping::bleu;
+  // Validations without progress (neither a better metric nor a better
+  // perplexity) before stopping; 0 = never stop.
+  int patience = 5;
   int valid_batch_size = 64;
   DecodingOptions valid_decoding;
   double display_seconds = 10;
@@ -65,6 +77,7 @@ struct TrainingState {
   std::int64_t target_tokens = 0;
   int validations = 0;
   double best_bleu = 0, best_perplexity = 0;  // over all validations (when validations > 0)
+  double learning_rate_scale = 1;  // product of the plateau decays so far
 
   double training_seconds() const { return seconds - overhead_seconds; }
 };
@@ -112,6 +125,8 @@ class Trainer {
   void save_model() const;
   void save_checkpoint();
   void update_seconds();
+  // The rate of update number step: the schedule's, times the plateau decays.
+  double learning_rate(std::int64_t step) const;
 
   TrainingOptions options_;
   TranslationModel& model_;
