@@ -109,6 +109,7 @@ int run_train(const Args& args) {
   options.filter.max_source_length = options.filter.max_target_length = max_length;
   config.tied_embeddings = tied;
   config.bidirectional_encoder = bidirectional;
+  config.attention = parse_attention(attention);
   // A resumed run takes its architecture from the checkpoint.
   if (!resume) {
     try {
@@ -117,7 +118,6 @@ int run_train(const Args& args) {
       throw po::error(e.what());  // options that make no model: bad usage
     }
   }
-  config.attention = parse_attention(attention);
   options.config_yaml = effective_config_yaml(vm, all);
   if (!log_path.empty()) log_to_file_too(log_path);
 

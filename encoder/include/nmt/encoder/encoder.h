@@ -39,6 +39,7 @@ class Encoder {
   // The top layer's states [T, N, output_size()], which attention reads.
   const Tensor& outputs() const { return lstm_.output(); }
   int64_t output_size() const { return lstm_.output_size(); }
+  const layers::LstmStack& lstm() const { return lstm_; }
 
   // grad_context: gradients reaching the context, one (h, c) per layer;
   // grad_outputs: those reaching outputs() (attention), or null for none.
