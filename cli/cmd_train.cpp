@@ -46,7 +46,7 @@ int run_train(const Args& args) {
   ModelConfig& config = fresh.config;
   std::string log_path, attention, optimizer = "adam", lr_decay = "none", early_stopping = "bleu";
   int threads = 0, max_length = 100;
-  bool resume = false, tied = false;
+  bool resume = false, tied = false, bidirectional = false;
   po::options_description data("Data");
   data.add_options()
       ("train-src", po::value(&options.train_source)->required()->value_name("FILE"), "training source text")
@@ -68,7 +68,9 @@ int run_train(const Args& args) {
       ("tied-embeddings", po::bool_switch(&tied), "share target embedding and output projection (needs E = H)")
       ("reverse-source", po::value(&config.reverse_source)->default_value(true, "true"), "read the source backwards")
       ("attention", choice(&attention, "attention", {"none", "dot", "general"})->default_value("none"),
-       "Luong attention over the encoder's outputs: none, dot (score h.s) or general (h.W s)");
+       "Luong attention over the encoder's outputs: none, dot (score h.s) or general (h.W s)")
+      ("bidirectional-encoder", po::bool_switch(&bidirectional),
+       "the encoder's bottom layer reads the source both ways (with --layers 1 its outputs are 2H wide)");
   po::options_description training("Training");
   training.add_options()
       ("batch-size", po::value(&options.batching.batch_sentences)->default_value(64), "sentences per batch")
@@ -108,10 +110,19 @@ int run_train(const Args& args) {
     throw Error("give both --valid-src and --valid-tgt, or neither");
   options.filter.max_source_length = options.filter.max_target_length = max_length;
   config.tied_embeddings = tied;
+  config.bidirectional_encoder = bidirectional;
   config.attention = parse_attention(attention);
   options.optimizer.method = parse_enum(optimizer_method_names(), optimizer, "optimizer");
   options.schedule.decay = parse_enum(learning_rate_decay_names(), lr_decay, "learning-rate decay");
   options.early_stopping = parse_enum(early_stopping_names(), early_stopping, "early-stopping metric");
+  // A resumed run takes its architecture from the checkpoint.
+  if (!resume) {
+    try {
+      config.validate_architecture();
+    } catch (const Error& e) {
+      throw po::error(e.what());  // options that make no model: bad usage
+    }
+  }
   options.config_yaml = effective_config_yaml(vm, all);
   if (!log_path.empty()) log_to_file_too(log_path);
 

@@ -14,8 +14,25 @@ using tag = memory::format_tag;
 
 namespace {
 
-memory::desc weights_layout(int64_t rows, int64_t hidden, tag format) {
-  return memory::desc({1, 1, rows, 4, hidden}, memory::data_type::f32, format);
+memory::desc weights_layout(int64_t directions, int64_t rows, int64_t hidden, tag format) {
+  return memory::desc({1, directions, rows, 4, hidden}, memory::data_type::f32, format);
+}
+
+int64_t direction_count(LstmDirection direction) {
+  return direction == LstmDirection::unidirectional ? 1 : 2;
+}
+
+// Unidirectional tensors keep the shapes they had before directions existed;
+// bidirectional ones gain a leading direction axis.
+Shape with_directions(int64_t directions, Shape shape) {
+  if (directions > 1) shape.insert(shape.begin(), directions);
+  return shape;
+}
+
+dnnl::rnn_direction dnnl_direction(LstmDirection direction) {
+  return direction == LstmDirection::unidirectional
+             ? dnnl::rnn_direction::unidirectional_left2right
+             : dnnl::rnn_direction::bidirectional_concat;
 }
 
 }  // namespace
@@ -29,22 +46,30 @@ struct LstmLayer::Primitives {
   uint64_t last_use = 0;
 };
 
-LstmLayer::LstmLayer(DnnContext& context, int64_t input_size, int64_t hidden_size)
+LstmLayer::LstmLayer(DnnContext& context, int64_t input_size, int64_t hidden_size,
+                     LstmDirection direction)
     : context_(&context),
       input_size_(input_size),
       hidden_size_(hidden_size),
-      weights_layer_({input_size, 4, hidden_size}),
-      weights_iter_({hidden_size, 4, hidden_size}),
-      bias_({4, hidden_size}),
-      grad_weights_layer_({input_size, 4, hidden_size}),
-      grad_weights_iter_({hidden_size, 4, hidden_size}),
-      grad_bias_({4, hidden_size}),
-      weights_layer_copies_(weights_layout(input_size, hidden_size, tag::ldigo)),
-      weights_iter_copies_(weights_layout(hidden_size, hidden_size, tag::ldigo)) {
+      direction_(direction),
+      weights_layer_(with_directions(direction_count(direction), {input_size, 4, hidden_size})),
+      weights_iter_(with_directions(direction_count(direction), {hidden_size, 4, hidden_size})),
+      bias_(with_directions(direction_count(direction), {4, hidden_size})),
+      grad_weights_layer_(weights_layer_.shape()),
+      grad_weights_iter_(weights_iter_.shape()),
+      grad_bias_(bias_.shape()),
+      weights_layer_copies_(
+          weights_layout(direction_count(direction), input_size, hidden_size, tag::ldigo)),
+      weights_iter_copies_(
+          weights_layout(direction_count(direction), hidden_size, hidden_size, tag::ldigo)) {
   if (input_size <= 0 || hidden_size <= 0) {
     throw Error("LstmLayer: input and hidden sizes must be positive, got " +
                 std::to_string(input_size) + " and " + std::to_string(hidden_size));
   }
+}
+
+Shape LstmLayer::state_shape(int64_t batch) const {
+  return with_directions(directions(), {batch, hidden_size_});
 }
 
 void LstmLayer::initialize(uint64_t seed) {
@@ -69,17 +94,17 @@ void LstmLayer::zero_grad() {
 
 LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
                                                    bool training) const {
-  const int64_t C = input_size_, H = hidden_size_;
+  const int64_t C = input_size_, H = hidden_size_, D = directions();
   const memory::desc src_layer = plain_desc({steps, batch, C}, tag::tnc);
-  const memory::desc dst_layer = plain_desc({steps, batch, H}, tag::tnc);
-  const memory::desc state = plain_desc({1, 1, batch, H}, tag::ldnc);
-  const memory::desc bias = plain_desc({1, 1, 4, H}, tag::ldgo);
+  const memory::desc dst_layer = plain_desc({steps, batch, D * H}, tag::tnc);
+  const memory::desc state = plain_desc({1, D, batch, H}, tag::ldnc);
+  const memory::desc bias = plain_desc({1, D, 4, H}, tag::ldgo);
   // The primitive picks the weights' layout; gradients stay in the master's.
-  const memory::desc weights_layer_any = weights_layout(C, H, tag::any);
-  const memory::desc weights_iter_any = weights_layout(H, H, tag::any);
-  const memory::desc grad_weights_layer = weights_layout(C, H, tag::ldigo);
-  const memory::desc grad_weights_iter = weights_layout(H, H, tag::ldigo);
-  const auto direction = dnnl::rnn_direction::unidirectional_left2right;
+  const memory::desc weights_layer_any = weights_layout(D, C, H, tag::any);
+  const memory::desc weights_iter_any = weights_layout(D, H, H, tag::any);
+  const memory::desc grad_weights_layer = weights_layout(D, C, H, tag::ldigo);
+  const memory::desc grad_weights_iter = weights_layout(D, H, H, tag::ldigo);
+  const auto direction = dnnl_direction(direction_);
 
   Primitives p;
   const auto prop =
@@ -120,15 +145,15 @@ std::shared_ptr<LstmLayer::Primitives> LstmLayer::primitives_for(int64_t steps, 
 }
 
 void LstmLayer::check_state(const Tensor* state, int64_t batch, const char* what) const {
-  if (state != nullptr && state->shape() != Shape{batch, hidden_size_}) {
+  if (state != nullptr && state->shape() != state_shape(batch)) {
     throw Error(std::string("LstmLayer: ") + what + " of shape " + to_string(state->shape()) +
-                ", expected " + to_string({batch, hidden_size_}));
+                ", expected " + to_string(state_shape(batch)));
   }
 }
 
 const Tensor& LstmLayer::state_or_zeros(const Tensor* state, int64_t batch) {
   if (state != nullptr) return *state;
-  zeros_.resize({batch, hidden_size_});
+  zeros_.resize(state_shape(batch));
   zeros_.zero();
   return zeros_;
 }
@@ -138,7 +163,7 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
     throw Error("LstmLayer::forward: input of shape " + to_string(x.shape()) +
                 ", expected [T, N, " + std::to_string(input_size_) + "]");
   }
-  const int64_t steps = x.dim(0), batch = x.dim(1), H = hidden_size_;
+  const int64_t steps = x.dim(0), batch = x.dim(1);
   check_state(initial.h, batch, "initial h");
   check_state(initial.c, batch, "initial c");
   // Step-by-step decoding feeds the final state back in; oneDNN does not
@@ -151,9 +176,9 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
   const auto& pd = p->forward_pd;
   const dnnl::engine& engine = context_->engine();
 
-  output_.resize({steps, batch, H});
-  final_h_.resize({batch, H});
-  final_c_.resize({batch, H});
+  output_.resize({steps, batch, output_size()});
+  final_h_.resize(state_shape(batch));
+  final_c_.resize(state_shape(batch));
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC_LAYER, as_memory(x, pd.src_layer_desc(), engine)},
       {DNNL_ARG_SRC_ITER, as_memory(state_or_zeros(initial.h, batch), pd.src_iter_desc(), engine)},
@@ -186,7 +211,7 @@ void LstmLayer::backward(const Tensor& x, LstmState initial, const Tensor& grad_
     throw Error(
         "LstmLayer::backward: no forward(training = true) since the last inference forward");
   }
-  const int64_t steps = output_.dim(0), batch = output_.dim(1), H = hidden_size_;
+  const int64_t steps = output_.dim(0), batch = output_.dim(1);
   if (x.shape() != Shape{steps, batch, input_size_}) {
     throw Error("LstmLayer::backward: input of shape " + to_string(x.shape()) +
                 ", but the last forward ran on " + to_string({steps, batch, input_size_}));
@@ -203,8 +228,8 @@ void LstmLayer::backward(const Tensor& x, LstmState initial, const Tensor& grad_
   const dnnl::engine& engine = context_->engine();
 
   grad_input_.resize({steps, batch, input_size_});
-  grad_initial_h_.resize({batch, H});
-  grad_initial_c_.resize({batch, H});
+  grad_initial_h_.resize(state_shape(batch));
+  grad_initial_c_.resize(state_shape(batch));
   const Tensor& zeros = state_or_zeros(nullptr, batch);
   auto state = [&](const Tensor* given) -> const Tensor& { return given ? *given : zeros; };
   const std::unordered_map<int, memory> args{

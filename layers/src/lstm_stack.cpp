@@ -7,13 +7,17 @@
 namespace nmt::layers {
 
 LstmStack::LstmStack(DnnContext& context, int64_t input_size, int64_t hidden_size, int num_layers,
-                     float dropout, uint64_t seed) {
+                     float dropout, uint64_t seed, LstmDirection bottom_direction) {
   if (num_layers < 1) {
     throw Error("LstmStack: needs at least one layer, got " + std::to_string(num_layers));
   }
   layers_.reserve(static_cast<std::size_t>(num_layers));
   for (int l = 0; l < num_layers; ++l) {
-    layers_.emplace_back(context, l == 0 ? input_size : hidden_size, hidden_size);
+    if (l == 0) {
+      layers_.emplace_back(context, input_size, hidden_size, bottom_direction);
+    } else {
+      layers_.emplace_back(context, layers_.back().output_size(), hidden_size);
+    }
   }
   for (int l = 0; l + 1 < num_layers; ++l) {
     // Distinct streams per boundary: equal masks would correlate the layers.

@@ -1,24 +1,35 @@
 #include "nmt/model/model_config.h"
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "nmt/core/error.h"
 
 namespace nmt {
 
+namespace {
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw Error("model configuration: " + message);
+}
+
+}  // namespace
+
 void ModelConfig::validate() const {
-  auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw Error("model configuration: " + message);
-  };
   require(source_vocab_size > 4 && target_vocab_size > 4, "vocabularies must have more than 4 pieces");
+  validate_architecture();
+}
+
+void ModelConfig::validate_architecture() const {
   require(embedding_size > 0 && hidden_size > 0 && layers > 0, "sizes and layers must be positive");
   require(dropout >= 0.0f && dropout < 1.0f, "dropout must be in [0, 1)");
   require(!tied_embeddings || embedding_size == hidden_size,
           "tied embeddings need --embedding-size equal to --hidden-size");
-  // The encoder's outputs are its top layer's states, hidden_size wide, so dot
-  // attention (h_t . s_j) always fits; the check guards an encoder of another width.
+  // Dot attention (h_t . s_j) needs s_j as wide as h_t; general's W_a maps any width.
   require(attention != layers::AttentionType::dot || encoder_output_size() == hidden_size,
-          "dot attention needs the encoder's outputs as wide as the decoder's states");
+          "dot attention needs the encoder's outputs as wide as the decoder's states, but a "
+          "bidirectional encoder with one layer outputs 2 x hidden size (" +
+              std::to_string(encoder_output_size()) + "); use --attention general or more --layers");
 }
 
 std::optional<layers::AttentionType> parse_attention(const std::string& name) {
@@ -34,15 +45,18 @@ const char* attention_name(const std::optional<layers::AttentionType>& attention
 }
 
 std::string ModelConfig::to_json() const {
-  const nlohmann::json json = {{"source_vocab_size", source_vocab_size},
-                               {"target_vocab_size", target_vocab_size},
-                               {"embedding_size", embedding_size},
-                               {"hidden_size", hidden_size},
-                               {"layers", layers},
-                               {"dropout", dropout},
-                               {"tied_embeddings", tied_embeddings},
-                               {"reverse_source", reverse_source},
-                               {"attention", attention_name(attention)}};
+  nlohmann::json json = {{"source_vocab_size", source_vocab_size},
+                         {"target_vocab_size", target_vocab_size},
+                         {"embedding_size", embedding_size},
+                         {"hidden_size", hidden_size},
+                         {"layers", layers},
+                         {"dropout", dropout},
+                         {"tied_embeddings", tied_embeddings},
+                         {"reverse_source", reverse_source},
+                         {"attention", attention_name(attention)}};
+  // Written only when on: a model without it keeps the config it had before
+  // the option existed, so earlier builds of nmt still read it.
+  if (bidirectional_encoder) json["bidirectional_encoder"] = true;
   return json.dump(2);
 }
 
@@ -65,6 +79,7 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& n
         throw Error(name, std::string("bad model configuration: ") + e.what());
       }
     }
+    config.bidirectional_encoder = json.value("bidirectional_encoder", false);
     config.validate();
     return config;
   } catch (const nlohmann::json::exception& e) {

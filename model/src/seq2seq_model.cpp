@@ -9,7 +9,7 @@ namespace nmt {
 Seq2SeqModel::Seq2SeqModel(DnnContext& dnn, const ModelConfig& config)
     : config_((config.validate(), config)),
       encoder_(dnn, config.source_vocab_size, config.embedding_size, config.hidden_size,
-               config.layers, config.dropout),
+               config.layers, config.dropout, config.bidirectional_encoder),
       decoder_(dnn, config.target_vocab_size, config.embedding_size, config.hidden_size,
                config.layers, config.dropout, config.tied_embeddings, config.attention,
                config.encoder_output_size()) {

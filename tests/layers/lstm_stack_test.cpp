@@ -170,6 +170,122 @@ BOOST_AUTO_TEST_CASE(training_without_dropout_matches_reference) {
   }
 }
 
+namespace {
+
+// The reference of a stack whose bottom layer is bidirectional: that layer's
+// two directions, the unidirectional layers above it, the dropout masks.
+struct ReferenceBidirectionalStack {
+  ReferenceBidirectional bottom;
+  ReferenceStack upper;  // upper.masks[l]: the mask after layer l of the whole stack
+};
+
+struct BidirectionalStackTraces {
+  ReferenceBidirectionalTrace bottom;
+  std::vector<ReferenceTrace> upper;
+};
+
+Values masked(Values v, const std::vector<Values>& masks, std::size_t boundary) {
+  if (!masks.empty()) {
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] *= masks[boundary][i];
+  }
+  return v;
+}
+
+// Initial states per layer of the whole stack (layer 0's [2][N][H]).
+BidirectionalStackTraces bidirectional_stack_forward(const ReferenceBidirectionalStack& stack,
+                                                     const Values& x, const std::vector<Values>& h0,
+                                                     const std::vector<Values>& c0) {
+  BidirectionalStackTraces traces{
+      reference_bidirectional_forward(stack.bottom, x, kSteps, kBatch, h0[0], c0[0]), {}};
+  Values input = masked(traces.bottom.output(), stack.upper.masks, 0);
+  for (std::size_t l = 0; l < stack.upper.layers.size(); ++l) {
+    traces.upper.push_back(
+        reference_forward(stack.upper.layers[l], input, kSteps, kBatch, h0[l + 1], c0[l + 1]));
+    if (l + 1 < stack.upper.layers.size())
+      input = masked(traces.upper.back().output(), stack.upper.masks, l + 1);
+  }
+  return traces;
+}
+
+// Per layer of the whole stack; grads[0] in the bidirectional layout.
+std::vector<ReferenceGrads> bidirectional_stack_backward(const ReferenceBidirectionalStack& stack,
+                                                         const BidirectionalStackTraces& traces,
+                                                         const Values& grad_output,
+                                                         const std::vector<Values>& grad_h,
+                                                         const std::vector<Values>& grad_c) {
+  std::vector<ReferenceGrads> grads(stack.upper.layers.size() + 1);
+  Values grad = grad_output;
+  for (std::size_t l = stack.upper.layers.size(); l >= 1; --l) {
+    grads[l] = reference_backward(stack.upper.layers[l - 1], traces.upper[l - 1], grad,
+                                  grad_h[l], grad_c[l]);
+    grad = masked(grads[l].x, stack.upper.masks, l - 1);
+  }
+  grads[0] = reference_bidirectional_backward(stack.bottom, traces.bottom, grad, grad_h[0],
+                                              grad_c[0]);
+  return grads;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(bidirectional_bottom_layer_matches_reference_and_finite_differences) {
+  LstmStack stack(context, kInput, kHidden, kLayers, 0.3f, 7,
+                  nmt::layers::LstmDirection::bidirectional_concat);
+  for (int l = 0; l < kLayers; ++l) randomize(stack.layer(l), rng);
+  BOOST_TEST(stack.layer(0).output_size() == 2 * kHidden);
+  BOOST_TEST(stack.layer(1).input_size() == 2 * kHidden);
+  BOOST_TEST(stack.layer(1).directions() == 1);
+  BOOST_TEST(stack.output_size() == kHidden);
+
+  // Layer 0's states carry the direction axis; the problem's are [N, H].
+  StackProblem p(rng);
+  p.initial_h[0] = random_tensor({2, kBatch, kHidden}, rng);
+  p.initial_c[0] = random_tensor({2, kBatch, kHidden}, rng);
+  p.loss_h[0] = random_tensor({2, kBatch, kHidden}, rng);
+  p.loss_c[0] = random_tensor({2, kBatch, kHidden}, rng);
+  stack.forward(p.x, p.initial(), true);
+  stack.zero_grad();
+  stack.backward(p.x, p.initial(), p.loss_y, p.loss_state());
+
+  ReferenceBidirectionalStack reference{reference_bidirectional_of(stack.layer(0)), {}};
+  for (int l = 1; l < kLayers; ++l) reference.upper.layers.push_back(reference_of(stack.layer(l)));
+  for (int l = 0; l + 1 < kLayers; ++l)
+    reference.upper.masks.push_back(to_values(stack.dropout(l).mask()));
+  Values x = to_values(p.x);
+  std::vector<Values> h0 = values_of(p.initial_h), c0 = values_of(p.initial_c);
+  const std::vector<Values> r_h = values_of(p.loss_h), r_c = values_of(p.loss_c);
+  const Values r_y = to_values(p.loss_y);
+  const BidirectionalStackTraces traces = bidirectional_stack_forward(reference, x, h0, c0);
+  check_forward(stack.layer(0), traces.bottom, "bidirectional layer 0");
+  for (int l = 1; l < kLayers; ++l)
+    check_forward(stack.layer(l), traces.upper[l - 1], "layer " + std::to_string(l));
+  const std::vector<ReferenceGrads> expected = bidirectional_stack_backward(reference, traces, r_y, r_h, r_c);
+  for (int l = 0; l < kLayers; ++l) {
+    check_grads(stack.layer(l), expected[static_cast<std::size_t>(l)], kGradTolerance,
+                "layer " + std::to_string(l) + " vs reference");
+  }
+
+  auto loss = [&] {
+    const BidirectionalStackTraces t = bidirectional_stack_forward(reference, x, h0, c0);
+    double sum = dot(t.upper.back().output(), r_y) + dot(t.bottom.final_h(), r_h[0]) +
+                 dot(t.bottom.final_c(), r_c[0]);
+    for (std::size_t l = 0; l < t.upper.size(); ++l)
+      sum += dot(t.upper[l].final_h(), r_h[l + 1]) + dot(t.upper[l].final_c(), r_c[l + 1]);
+    return sum;
+  };
+  auto numeric = [&](Values& v) { return finite_difference(loss, v, kFiniteDifferenceStep); };
+  check_close(stack.grad_input(), numeric(x), kGradVsFiniteDifference, "stack dx vs finite differences");
+  check_close(stack.layer(0).grad_initial_h(), numeric(h0[0]), kGradVsFiniteDifference, "layer 0 dh0");
+  check_close(stack.layer(0).grad_initial_c(), numeric(c0[0]), kGradVsFiniteDifference, "layer 0 dc0");
+  Values bottom_w = numeric(reference.bottom.forward.weights_layer);
+  const Values backward_w = numeric(reference.bottom.backward.weights_layer);
+  bottom_w.insert(bottom_w.end(), backward_w.begin(), backward_w.end());
+  check_close(stack.layer(0).grad_weights_layer(), bottom_w, kGradVsFiniteDifference, "layer 0 dW_layer");
+  // Layer 1 reads the bidirectional layer's 2H features.
+  check_close(stack.layer(1).grad_weights_layer(), numeric(reference.upper.layers[0].weights_layer),
+              kGradVsFiniteDifference, "layer 1 dW_layer");
+  check_close(stack.layer(1).grad_initial_h(), numeric(h0[1]), kGradVsFiniteDifference, "layer 1 dh0");
+}
+
 BOOST_AUTO_TEST_CASE(rejects_wrong_number_of_states) {
   LstmStack stack = random_stack(context, 0.0f, rng);
   const StackProblem p(rng);

@@ -128,6 +128,97 @@ ReferenceGrads reference_backward(const ReferenceLstm& lstm, const ReferenceTrac
   return grads;
 }
 
+Values reverse_time(const Values& v, int64_t steps) {
+  const int64_t step = static_cast<int64_t>(v.size()) / steps;
+  Values reversed(v.size());
+  for (int64_t t = 0; t < steps; ++t) {
+    for (int64_t i = 0; i < step; ++i) reversed[(steps - 1 - t) * step + i] = v[t * step + i];
+  }
+  return reversed;
+}
+
+namespace {
+
+// [parts][rest] from the parts, in order.
+Values concatenated(const Values& first, const Values& second) {
+  Values both(first);
+  both.insert(both.end(), second.begin(), second.end());
+  return both;
+}
+
+// Direction d of [2][rest], or empty if `both` is empty.
+Values direction_of(const Values& both, int d) {
+  if (both.empty()) return {};
+  const int64_t half = static_cast<int64_t>(both.size()) / 2;
+  return slice(both, d * half, half);
+}
+
+// [T][N][2H] from two [T][N][H], or back: per (t, n) row, the first H then the second.
+Values interleaved(const Values& first, const Values& second, int64_t hidden) {
+  Values both;
+  for (std::size_t row = 0; row * hidden < first.size(); ++row) {
+    both.insert(both.end(), first.begin() + row * hidden, first.begin() + (row + 1) * hidden);
+    both.insert(both.end(), second.begin() + row * hidden, second.begin() + (row + 1) * hidden);
+  }
+  return both;
+}
+
+Values half_of_rows(const Values& both, int64_t hidden, int d) {
+  Values half;
+  for (std::size_t row = 0; row * 2 * hidden < both.size(); ++row) {
+    const auto begin = both.begin() + (2 * row + d) * hidden;
+    half.insert(half.end(), begin, begin + hidden);
+  }
+  return half;
+}
+
+}  // namespace
+
+Values ReferenceBidirectionalTrace::output() const {
+  const int64_t hidden = static_cast<int64_t>(forward.h.size()) / ((forward.steps + 1) * forward.batch);
+  return interleaved(forward.output(), reverse_time(backward.output(), backward.steps), hidden);
+}
+Values ReferenceBidirectionalTrace::final_h() const {
+  return concatenated(forward.final_h(), backward.final_h());
+}
+Values ReferenceBidirectionalTrace::final_c() const {
+  return concatenated(forward.final_c(), backward.final_c());
+}
+
+ReferenceBidirectionalTrace reference_bidirectional_forward(const ReferenceBidirectional& lstm,
+                                                            const Values& x, int64_t steps,
+                                                            int64_t batch, const Values& initial_h,
+                                                            const Values& initial_c) {
+  return {reference_forward(lstm.forward, x, steps, batch, direction_of(initial_h, 0),
+                            direction_of(initial_c, 0)),
+          reference_forward(lstm.backward, reverse_time(x, steps), steps, batch,
+                            direction_of(initial_h, 1), direction_of(initial_c, 1))};
+}
+
+ReferenceGrads reference_bidirectional_backward(const ReferenceBidirectional& lstm,
+                                                const ReferenceBidirectionalTrace& trace,
+                                                const Values& grad_output,
+                                                const Values& grad_final_h,
+                                                const Values& grad_final_c) {
+  const int64_t H = lstm.forward.hidden_size, T = trace.forward.steps;
+  const ReferenceGrads forward =
+      reference_backward(lstm.forward, trace.forward, half_of_rows(grad_output, H, 0),
+                         direction_of(grad_final_h, 0), direction_of(grad_final_c, 0));
+  const ReferenceGrads backward = reference_backward(
+      lstm.backward, trace.backward, reverse_time(half_of_rows(grad_output, H, 1), T),
+      direction_of(grad_final_h, 1), direction_of(grad_final_c, 1));
+  ReferenceGrads grads;
+  grads.weights_layer = concatenated(forward.weights_layer, backward.weights_layer);
+  grads.weights_iter = concatenated(forward.weights_iter, backward.weights_iter);
+  grads.bias = concatenated(forward.bias, backward.bias);
+  grads.initial_h = concatenated(forward.initial_h, backward.initial_h);
+  grads.initial_c = concatenated(forward.initial_c, backward.initial_c);
+  grads.x = forward.x;
+  const Values backward_x = reverse_time(backward.x, T);
+  for (std::size_t i = 0; i < grads.x.size(); ++i) grads.x[i] += backward_x[i];
+  return grads;
+}
+
 std::vector<ReferenceTrace> reference_stack_forward(const ReferenceStack& stack, const Values& x,
                                                     int64_t steps, int64_t batch,
                                                     const std::vector<Values>& initial_h,

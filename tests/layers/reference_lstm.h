@@ -44,6 +44,41 @@ ReferenceGrads reference_backward(const ReferenceLstm& lstm, const ReferenceTrac
                                   const Values& grad_output, const Values& grad_final_h,
                                   const Values& grad_final_c);
 
+// A bidirectional layer as two independent LSTMs: `forward` reads x as it
+// is, `backward` reads x reversed in time. Nothing of oneDNN's
+// bidirectional_concat is assumed beyond that definition.
+struct ReferenceBidirectional {
+  ReferenceLstm forward, backward;
+};
+
+struct ReferenceBidirectionalTrace {
+  ReferenceTrace forward, backward;  // backward: the trace of x reversed in time
+
+  // [T][N][2H]: step t is [forward's h_t; backward's state after x_{T-1} .. x_t].
+  Values output() const;
+  Values final_h() const;  // [2][N][H]: forward's, then backward's (after x_0)
+  Values final_c() const;
+};
+
+// [T][rest] -> the same with step t moved to T-1-t.
+Values reverse_time(const Values& v, int64_t steps);
+
+// initial_h / initial_c: [2][N][H], or empty for zeros.
+ReferenceBidirectionalTrace reference_bidirectional_forward(const ReferenceBidirectional& lstm,
+                                                            const Values& x, int64_t steps,
+                                                            int64_t batch, const Values& initial_h,
+                                                            const Values& initial_c);
+
+// grad_output [T][N][2H]; grad_final_h / grad_final_c [2][N][H] or empty.
+// The result in the bidirectional layer's layout: weights and bias
+// [2][...] (forward's, then backward's), initial states [2][N][H], and x
+// [T][N][C] with both directions' contributions added.
+ReferenceGrads reference_bidirectional_backward(const ReferenceBidirectional& lstm,
+                                                const ReferenceBidirectionalTrace& trace,
+                                                const Values& grad_output,
+                                                const Values& grad_final_h,
+                                                const Values& grad_final_c);
+
 // Layers in sequence; layer l > 0 reads layer l-1's output times masks[l-1]
 // (inverted dropout; no masks: no dropout).
 struct ReferenceStack {

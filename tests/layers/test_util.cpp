@@ -43,14 +43,41 @@ void randomize(LstmLayer& layer, Rng& rng) {
   layer.weights_changed();
 }
 
-ReferenceLstm reference_of(const LstmLayer& layer) {
+namespace {
+
+// Direction d of a parameter with a leading direction axis.
+Values direction_part(const Tensor& parameter, int64_t directions, int64_t d) {
+  const int64_t part = parameter.size() / directions;
+  return Values(parameter.data() + d * part, parameter.data() + (d + 1) * part);
+}
+
+ReferenceLstm reference_direction(const LstmLayer& layer, int64_t d) {
   ReferenceLstm lstm;
   lstm.input_size = layer.input_size();
   lstm.hidden_size = layer.hidden_size();
-  lstm.weights_layer = to_values(layer.weights_layer());
-  lstm.weights_iter = to_values(layer.weights_iter());
-  lstm.bias = to_values(layer.bias());
+  lstm.weights_layer = direction_part(layer.weights_layer(), layer.directions(), d);
+  lstm.weights_iter = direction_part(layer.weights_iter(), layer.directions(), d);
+  lstm.bias = direction_part(layer.bias(), layer.directions(), d);
   return lstm;
+}
+
+void check_states(const LstmLayer& layer, const Values& output, const Values& final_h,
+                  const Values& final_c, const std::string& what) {
+  check_close(layer.output(), output, kStateTolerance, what + " y");
+  check_close(layer.final_h(), final_h, kStateTolerance, what + " h_T");
+  check_close(layer.final_c(), final_c, kStateTolerance, what + " c_T");
+}
+
+}  // namespace
+
+ReferenceLstm reference_of(const LstmLayer& layer) {
+  BOOST_REQUIRE_EQUAL(layer.directions(), 1);
+  return reference_direction(layer, 0);
+}
+
+ReferenceBidirectional reference_bidirectional_of(const LstmLayer& layer) {
+  BOOST_REQUIRE_EQUAL(layer.directions(), 2);
+  return {reference_direction(layer, 0), reference_direction(layer, 1)};
 }
 
 double worst_error(const Values& actual, const Values& expected) {
@@ -91,9 +118,12 @@ Values finite_difference(const std::function<double()>& loss, Values& parameter,
 
 void check_forward(const LstmLayer& layer, const ReferenceTrace& expected,
                    const std::string& what) {
-  check_close(layer.output(), expected.output(), kStateTolerance, what + " y");
-  check_close(layer.final_h(), expected.final_h(), kStateTolerance, what + " h_T");
-  check_close(layer.final_c(), expected.final_c(), kStateTolerance, what + " c_T");
+  check_states(layer, expected.output(), expected.final_h(), expected.final_c(), what);
+}
+
+void check_forward(const LstmLayer& layer, const ReferenceBidirectionalTrace& expected,
+                   const std::string& what) {
+  check_states(layer, expected.output(), expected.final_h(), expected.final_c(), what);
 }
 
 void check_grads(const LstmLayer& layer, const ReferenceGrads& expected, double tolerance,

@@ -39,8 +39,10 @@ double dot(const Values& a, const Values& b);
 
 // Weights and bias uniform in [-0.8, 0.8], then weights_changed().
 void randomize(layers::LstmLayer& layer, Rng& rng);
-// The reference with the layer's (float) parameters.
+// The reference with the layer's (float) parameters; for a unidirectional
+// layer, and for a bidirectional one its two directions.
 ReferenceLstm reference_of(const layers::LstmLayer& layer);
+ReferenceBidirectional reference_bidirectional_of(const layers::LstmLayer& layer);
 
 // Largest |actual - expected| / max(1, |expected|): relative for large values,
 // absolute for those below 1, where a relative error means nothing.
@@ -56,6 +58,8 @@ Values finite_difference(const std::function<double()>& loss, Values& parameter,
 
 // The layer's output and final state against the reference's.
 void check_forward(const layers::LstmLayer& layer, const ReferenceTrace& expected,
+                   const std::string& what);
+void check_forward(const layers::LstmLayer& layer, const ReferenceBidirectionalTrace& expected,
                    const std::string& what);
 // All six gradients of the layer's last backward (and zero_grad before it).
 void check_grads(const layers::LstmLayer& layer, const ReferenceGrads& expected, double tolerance,

@@ -19,16 +19,18 @@
 namespace {
 
 // attention: "none", "dot" or "general".
-nmt::ModelConfig tiny_config(bool tied, const std::string& attention = "none") {
+nmt::ModelConfig tiny_config(bool tied, const std::string& attention = "none",
+                             bool bidirectional = false, int layers = 2) {
   nmt::ModelConfig config;
   config.attention = nmt::parse_attention(attention);
   config.source_vocab_size = 12;
   config.target_vocab_size = 10;
   config.embedding_size = tied ? 6 : 4;
   config.hidden_size = 6;
-  config.layers = 2;
+  config.layers = layers;
   config.dropout = 0.0f;
   config.tied_embeddings = tied;
+  config.bidirectional_encoder = bidirectional;
   return config;
 }
 
@@ -46,9 +48,10 @@ std::vector<nmt::SentencePair> random_pairs(int count, int source_length, int so
   return pairs;
 }
 
-void check_gradients_by_finite_differences(bool tied, const std::string& attention = "none") {
+void check_gradients_by_finite_differences(bool tied, const std::string& attention = "none",
+                                           bool bidirectional = false, int layers = 2) {
   nmt::DnnContext dnn;
-  nmt::Seq2SeqModel model(dnn, tiny_config(tied, attention));
+  nmt::Seq2SeqModel model(dnn, tiny_config(tied, attention, bidirectional, layers));
   model.initialize(3);
   // Larger weights than the initialization, so that gradients are not tiny.
   for (const auto& p : model.parameters())
@@ -108,6 +111,87 @@ BOOST_AUTO_TEST_CASE(general_attention_gradient_matches_finite_differences) {
   check_gradients_by_finite_differences(false, "general");
 }
 
+// The bidirectional bottom layer's two directions both seed decoder layer 0
+// (their sum) and, with attention, reach the outputs: through layer 1 with
+// two layers, directly (2H wide) with one.
+BOOST_AUTO_TEST_CASE(bidirectional_encoder_gradient_matches_finite_differences) {
+  check_gradients_by_finite_differences(false, "none", true, 2);
+  check_gradients_by_finite_differences(false, "none", true, 1);
+}
+
+BOOST_AUTO_TEST_CASE(bidirectional_encoder_with_attention_gradient_matches_finite_differences) {
+  check_gradients_by_finite_differences(false, "dot", true, 2);
+  check_gradients_by_finite_differences(false, "general", true, 2);
+  check_gradients_by_finite_differences(false, "general", true, 1);
+}
+
+BOOST_AUTO_TEST_CASE(bidirectional_context_is_the_sum_of_the_directions) {
+  nmt::DnnContext dnn;
+  nmt::Seq2SeqModel model(dnn, tiny_config(false, "none", true, 2));
+  model.initialize(5);
+  const auto batch = nmt::make_batch(random_pairs(3, 4, 12, 10, 2), {0, 1, 2}, true);
+  auto& encoder = model.encoder();
+  encoder.forward(batch.source.data(), batch.source_length, batch.batch_size, false);
+  const nmt::Context context = encoder.context();
+  BOOST_TEST_REQUIRE(context.size() == 2u);
+  const auto& bottom = encoder.lstm().layer(0);
+  const std::size_t state = 3 * 6;
+  BOOST_TEST_REQUIRE(static_cast<std::size_t>(bottom.final_h().size()) == 2 * state);
+  for (const auto& [summed, both] : {std::pair{context[0].h, &bottom.final_h()},
+                                     std::pair{context[0].c, &bottom.final_c()}}) {
+    BOOST_TEST_REQUIRE(summed->shape() == (nmt::Shape{3, 6}));
+    for (std::size_t i = 0; i < state; ++i)
+      BOOST_TEST((*summed)[i] == (*both)[i] + (*both)[state + i]);
+  }
+  // The upper layer is unidirectional: its state is the context as it is.
+  BOOST_TEST(context[1].h == &encoder.lstm().layer(1).final_h());
+  BOOST_TEST(encoder.outputs().dim(2) == 6);
+}
+
+BOOST_AUTO_TEST_CASE(bidirectional_encoder_round_trips_and_defaults_to_off) {
+  for (const int layers : {1, 2}) {
+    const auto config = tiny_config(false, "general", true, layers);
+    const auto read = nmt::ModelConfig::from_json(config.to_json(), "model");
+    BOOST_TEST(read.bidirectional_encoder);
+    BOOST_TEST(read.encoder_output_size() == (layers == 1 ? 12 : 6));
+  }
+  // Off, the config is what it was before the key existed; without the key, off.
+  const auto json = nlohmann::json::parse(tiny_config(false, "dot").to_json());
+  BOOST_TEST(!json.contains("bidirectional_encoder"));
+  BOOST_TEST(!nmt::ModelConfig::from_json(json.dump(), "old.nmt").bidirectional_encoder);
+  auto bad = json;
+  bad["bidirectional_encoder"] = "yes";
+  BOOST_CHECK_EXCEPTION(nmt::ModelConfig::from_json(bad.dump(), "bad.nmt"), nmt::Error, [](const nmt::Error& e) {
+    return std::string(e.what()).find("bad.nmt: bad model configuration") == 0;
+  });
+}
+
+BOOST_AUTO_TEST_CASE(dot_attention_is_refused_over_a_one_layer_bidirectional_encoder) {
+  BOOST_CHECK_EXCEPTION(tiny_config(false, "dot", true, 1).validate_architecture(), nmt::Error,
+                        [](const nmt::Error& e) {
+                          const std::string message = e.what();
+                          return message.find("dot attention") != std::string::npos &&
+                                 message.find("--attention general") != std::string::npos;
+                        });
+  nmt::DnnContext dnn;
+  BOOST_CHECK_THROW(nmt::Seq2SeqModel(dnn, tiny_config(false, "dot", true, 1)), nmt::Error);
+  tiny_config(false, "dot", true, 2).validate();
+  tiny_config(false, "general", true, 1).validate();
+}
+
+BOOST_AUTO_TEST_CASE(bidirectional_encoder_adds_the_second_direction_and_nothing_else) {
+  nmt::DnnContext dnn;
+  const std::size_t E = 4, H = 6;
+  const auto count = [&](const std::string& attention, bool bidirectional, int layers) {
+    return nmt::Seq2SeqModel(dnn, tiny_config(false, attention, bidirectional, layers)).parameter_count();
+  };
+  // The backward direction of layer 0, and layer 1 reading 2H instead of H.
+  BOOST_TEST(count("none", true, 2) == count("none", false, 2) + 4 * H * (E + H + 1) + 4 * H * H);
+  BOOST_TEST(count("dot", true, 2) == count("dot", false, 2) + 4 * H * (E + H + 1) + 4 * H * H);
+  // One layer: the outputs are 2H, so W_a [H, 2H] and W_c [H, 2H + H] grow by H * H each.
+  BOOST_TEST(count("general", true, 1) == count("general", false, 1) + 4 * H * (E + H + 1) + 2 * H * H);
+}
+
 BOOST_AUTO_TEST_CASE(attention_round_trips_through_the_config_and_defaults_to_none) {
   for (const std::string name : {"none", "dot", "general"}) {
     const auto config = tiny_config(false, name);
@@ -137,21 +221,37 @@ BOOST_AUTO_TEST_CASE(attention_adds_its_weights_and_nothing_else) {
 }
 
 BOOST_AUTO_TEST_CASE(weights_round_trip_bit_exact_through_a_model_file) {
-  nmt::DnnContext dnn;
-  nmt::Seq2SeqModel model(dnn, tiny_config(false));
-  model.initialize(11);
-  nmt::ModelFileWriter writer;
-  model.save_weights(writer);
-  nmt::Seq2SeqModel loaded(dnn, tiny_config(false));
-  loaded.load_weights(nmt::ModelFileReader::parse(writer.serialize(), "model"));
-  for (std::size_t k = 0; k < model.parameters().size(); ++k) {
-    const auto& a = model.parameters()[k];
-    const auto& b = loaded.parameters()[k];
-    BOOST_TEST(a.name == b.name);
-    BOOST_TEST(std::memcmp(a.value, b.value, a.size * sizeof(float)) == 0);
+  for (const bool bidirectional : {false, true}) {
+    nmt::DnnContext dnn;
+    const auto config = tiny_config(false, "dot", bidirectional);
+    nmt::Seq2SeqModel model(dnn, config);
+    model.initialize(11);
+    nmt::ModelFileWriter writer;
+    writer.add("config", config.to_json());
+    model.save_weights(writer);
+    const auto file = nmt::ModelFileReader::parse(writer.serialize(), "model");
+    nmt::Seq2SeqModel loaded(dnn, nmt::ModelConfig::from_json(file.section("config"), "model"));
+    loaded.load_weights(file);
+    BOOST_TEST(loaded.config().bidirectional_encoder == bidirectional);
+    BOOST_TEST_REQUIRE(loaded.parameters().size() == model.parameters().size());
+    for (std::size_t k = 0; k < model.parameters().size(); ++k) {
+      const auto& a = model.parameters()[k];
+      const auto& b = loaded.parameters()[k];
+      BOOST_TEST(a.name == b.name);
+      BOOST_TEST_REQUIRE(a.size == b.size);
+      BOOST_TEST(std::memcmp(a.value, b.value, a.size * sizeof(float)) == 0);
+    }
+    const auto batch = nmt::make_batch(random_pairs(2, 3, 12, 10, 1), {0, 1}, true);
+    BOOST_TEST(model.evaluate_batch(batch).loss == loaded.evaluate_batch(batch).loss);
   }
-  const auto batch = nmt::make_batch(random_pairs(2, 3, 12, 10, 1), {0, 1}, true);
-  BOOST_TEST(model.evaluate_batch(batch).loss == loaded.evaluate_batch(batch).loss);
+  // A bidirectional model's weights do not fit a unidirectional one.
+  nmt::DnnContext dnn;
+  nmt::Seq2SeqModel bidirectional(dnn, tiny_config(false, "none", true));
+  nmt::ModelFileWriter writer;
+  bidirectional.save_weights(writer);
+  nmt::Seq2SeqModel unidirectional(dnn, tiny_config(false));
+  BOOST_CHECK_THROW(unidirectional.load_weights(nmt::ModelFileReader::parse(writer.serialize(), "model")),
+                    nmt::Error);
 }
 
 namespace {

@@ -56,9 +56,9 @@ TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const
     model->network->initialize(options.seed);
   }
   const auto& c = model->network->config();
-  spdlog::info("model: E={} H={} L={} dropout={} tied={} reverse-source={} attention={} | vocab {}/{} | {} parameters",
+  spdlog::info("model: E={} H={} L={} dropout={} tied={} reverse-source={} attention={} bidirectional-encoder={} | vocab {}/{} | {} parameters",
                c.embedding_size, c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.reverse_source,
-               attention_name(c.attention),
+               attention_name(c.attention), c.bidirectional_encoder,
                c.source_vocab_size, c.target_vocab_size, model->network->parameter_count());
   Trainer trainer(options, *model);
   if (checkpoint) trainer.resume(*checkpoint);

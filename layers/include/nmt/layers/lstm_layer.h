@@ -1,7 +1,8 @@
 #pragma once
-// One unidirectional (left to right) LSTM layer on oneDNN's lstm_forward and
-// lstm_backward. One layer per primitive, because the first layer of a stack
-// reads embeddings of size E != H and dropout sits between layers.
+// One LSTM layer on oneDNN's lstm_forward and lstm_backward, unidirectional
+// (left to right) or bidirectional. One layer per primitive, because the first
+// layer of a stack reads embeddings of size E != H and dropout sits between
+// layers.
 //
 // For time step t, with x_t [N, C], h_{t-1} and c_{t-1} [N, H]:
 //   [i f c~ o] = x_t W_layer + h_{t-1} W_iter + b   (pre-activations, 4 gates)
@@ -13,6 +14,14 @@
 //   weights_layer [C, 4, H]   element (k, g, j): input k to gate g of unit j
 //   weights_iter  [H, 4, H]   element (k, g, j): h_{t-1}[k] to gate g of unit j
 //   bias          [4, H]
+//
+// Bidirectional (oneDNN's bidirectional_concat): two independent LSTMs, d = 0
+// reading x_0 .. x_{T-1}, d = 1 reading x_{T-1} .. x_0. Output step t is
+// [h_t of d = 0; h_t of d = 1], where d = 1's h_t has read x_{T-1} .. x_t, so
+// the output is [T, N, 2H]. Every parameter, state and gradient gains a
+// leading direction axis: weights_layer [2, C, 4, H], weights_iter
+// [2, H, 4, H], bias [2, 4, H], initial and final h, c [2, N, H] (d = 1's
+// final state is the one after x_0).
 // Gradients have the same shapes and ACCUMULATE over backward calls (oneDNN
 // adds into them): call zero_grad() once per optimizer step. After changing
 // the weights (optimizer step, loading), call weights_changed(): primitives
@@ -35,12 +44,21 @@
 
 namespace nmt::layers {
 
+enum class LstmDirection { unidirectional, bidirectional_concat };
+
 class LstmLayer {
  public:
-  LstmLayer(DnnContext& context, int64_t input_size, int64_t hidden_size);
+  LstmLayer(DnnContext& context, int64_t input_size, int64_t hidden_size,
+            LstmDirection direction = LstmDirection::unidirectional);
 
   int64_t input_size() const { return input_size_; }
   int64_t hidden_size() const { return hidden_size_; }
+  LstmDirection direction() const { return direction_; }
+  int64_t directions() const { return direction_ == LstmDirection::unidirectional ? 1 : 2; }
+  // Width of one output step: H, or 2H when bidirectional.
+  int64_t output_size() const { return directions() * hidden_size_; }
+  // The shape of an initial or final h or c: [N, H], or [2, N, H].
+  Shape state_shape(int64_t batch) const;
 
   Tensor& weights_layer() { return weights_layer_; }
   Tensor& weights_iter() { return weights_iter_; }
@@ -60,7 +78,8 @@ class LstmLayer {
   void weights_changed();
   void zero_grad();
 
-  // x [T, N, C] -> output() [T, N, H], final_h() and final_c() [N, H].
+  // x [T, N, C] -> output() [T, N, output_size()], final_h() and final_c()
+  // of state_shape(N).
   // The initial state may be this layer's own final_h()/final_c() (decoding
   // one step at a time).
   void forward(const Tensor& x, LstmState initial, bool training);
@@ -69,8 +88,9 @@ class LstmLayer {
   const Tensor& final_c() const { return final_c_; }
 
   // x and initial: the same as in the last forward(training = true).
-  // grad_output [T, N, H]; grad_final: gradients reaching final_h/final_c.
-  // -> grad_input() [T, N, C], grad_initial_h() and grad_initial_c() [N, H];
+  // grad_output [T, N, output_size()]; grad_final: gradients reaching
+  // final_h/final_c. -> grad_input() [T, N, C], grad_initial_h() and
+  // grad_initial_c() of state_shape(N);
   // adds into the parameter gradients.
   void backward(const Tensor& x, LstmState initial, const Tensor& grad_output,
                 LstmState grad_final);
@@ -94,6 +114,7 @@ class LstmLayer {
   DnnContext* context_;
   int64_t input_size_;
   int64_t hidden_size_;
+  LstmDirection direction_;
 
   Tensor weights_layer_, weights_iter_, bias_;
   Tensor grad_weights_layer_, grad_weights_iter_, grad_bias_;

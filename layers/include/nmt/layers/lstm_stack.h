@@ -4,6 +4,9 @@
 // final states are per layer, which is what an encoder hands to a decoder:
 // the encoder's final_state(l) seeds the decoder's layer l, and the
 // decoder's grad_initial_state(l) flows back as the encoder's grad_final.
+// The bottom layer may be bidirectional (an encoder's choice); the layer above
+// it then reads 2H features, and its states carry a direction axis (see
+// lstm_layer.h).
 
 #include <cstdint>
 #include <string>
@@ -21,10 +24,11 @@ namespace nmt::layers {
 
 class LstmStack {
  public:
-  // Layer 0 reads input_size features, the others hidden_size. `seed` seeds
-  // the dropout masks.
+  // Layer 0 reads input_size features, the others the output of the layer
+  // below. `seed` seeds the dropout masks.
   LstmStack(DnnContext& context, int64_t input_size, int64_t hidden_size, int num_layers,
-            float dropout, uint64_t seed);
+            float dropout, uint64_t seed,
+            LstmDirection bottom_direction = LstmDirection::unidirectional);
 
   int num_layers() const { return static_cast<int>(layers_.size()); }
   int64_t input_size() const { return layers_.front().input_size(); }
@@ -45,7 +49,9 @@ class LstmStack {
 
   // x [T, N, C]; initial: one state per layer, or none for zeros everywhere.
   void forward(const Tensor& x, const std::vector<LstmState>& initial, bool training);
-  const Tensor& output() const { return layers_.back().output(); }  // [T, N, H]
+  // [T, N, output_size()]: the top layer's.
+  const Tensor& output() const { return layers_.back().output(); }
+  int64_t output_size() const { return layers_.back().output_size(); }
   LstmState final_state(int l) const;
 
   // x and initial as in the last forward(training = true); grad_final: one

@@ -23,12 +23,19 @@ struct ModelConfig {
   // alone carries the source. A config without the key (files made before
   // attention existed) reads as none.
   std::optional<layers::AttentionType> attention;
+  // The encoder's bottom layer reads the source both ways (see encoder.h). A
+  // config without the key (files made before it existed) reads as false.
+  bool bidirectional_encoder = false;
 
-  // What attention reads per source position: the encoder's top-layer state.
-  int encoder_output_size() const { return hidden_size; }
+  // What attention reads per source position: the encoder's top-layer state,
+  // 2H wide when that layer is the bidirectional one (one layer).
+  int encoder_output_size() const { return bidirectional_encoder && layers == 1 ? 2 * hidden_size : hidden_size; }
 
   // Throws nmt::Error when the sizes make no model.
   void validate() const;
+  // validate() but for the vocabulary sizes: what the architecture options
+  // alone decide, checkable before any data is read.
+  void validate_architecture() const;
   std::string to_json() const;
   // name: for messages. Throws nmt::Error on a malformed or incomplete config.
   static ModelConfig from_json(const std::string& json, const std::string& name);
