@@ -29,6 +29,25 @@ dnnl::matmul make_matmul(const dnnl::engine& engine, const dnnl::memory::desc& a
   return dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), attr, engine));
 }
 
+// weight[j] = softmax over j < length of score[j]; padding (length <= j < S)
+// weighs 0. weight may be score.
+void masked_softmax(const float* score, int64_t length, int64_t S, float* weight) {
+  const float top = *std::max_element(score, score + length);
+  float sum = 0;
+  for (int64_t j = 0; j < length; ++j) sum += weight[j] = std::exp(score[j] - top);
+  const float scale = 1.0f / sum;
+  for (int64_t j = 0; j < length; ++j) weight[j] *= scale;
+  std::fill(weight + length, weight + S, 0.0f);
+}
+
+// Row-major C [M, N] = A [M, K] x op(B) on oneDNN's sgemm: it takes leading
+// dimensions, so B can be one sentence's column of a time-major tensor.
+void gemm(char transb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
+          float* C, int64_t ldc) {
+  if (dnnl::sgemm('N', transb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc) != dnnl::status::success)
+    throw Error("attention: oneDNN sgemm failed");
+}
+
 }  // namespace
 
 // The batched products of one (T, N, S), with the strided views they read and
@@ -99,7 +118,7 @@ LuongAttention::Primitives& LuongAttention::primitives_for(int64_t T, int64_t N,
   return *cache_.emplace(key, std::move(p)).first->second;
 }
 
-void LuongAttention::set_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
+void LuongAttention::check_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) const {
   if (encoder_outputs.rank() != 3 || encoder_outputs.dim(2) != encoder_ ||
       encoder_outputs.dim(1) != static_cast<int64_t>(source_lengths.size()))
     throw Error("attention: encoder outputs " + to_string(encoder_outputs.shape()) + " do not match " +
@@ -108,6 +127,10 @@ void LuongAttention::set_source(const Tensor& encoder_outputs, const std::vector
     if (length < 1 || length > encoder_outputs.dim(0))
       throw Error("attention: a source length of " + std::to_string(length) + " in a batch of " +
                   std::to_string(encoder_outputs.dim(0)) + " steps");
+}
+
+void LuongAttention::set_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
+  check_source(encoder_outputs, source_lengths);
   source_ = &encoder_outputs;
   source_lengths_ = source_lengths;
   if (type_ == AttentionType::general) {
@@ -142,14 +165,7 @@ void LuongAttention::forward(const Tensor& decoder_states) {
   for (int64_t n = 0; n < N; ++n) {
     const int64_t length = source_lengths_[static_cast<std::size_t>(n)];
     for (int64_t t = 0; t < T; ++t) {
-      const float* score = scores_.data() + (n * T + t) * S;
-      float* weight = weights_.data() + (n * T + t) * S;
-      const float top = *std::max_element(score, score + length);
-      float sum = 0;
-      for (int64_t j = 0; j < length; ++j) sum += weight[j] = std::exp(score[j] - top);
-      const float scale = 1.0f / sum;
-      for (int64_t j = 0; j < length; ++j) weight[j] *= scale;
-      std::fill(weight + length, weight + S, 0.0f);
+      masked_softmax(scores_.data() + (n * T + t) * S, length, S, weights_.data() + (n * T + t) * S);
     }
   }
   combined_.resize({T, N, C});
@@ -227,6 +243,51 @@ void LuongAttention::backward(const Tensor& grad_output) {
   score_projection_.backward(source_->data(), grad_keys_.data(), static_cast<int>(S * N),
                              grad_source_from_keys_.data());
   for (int64_t i = 0; i < grad_encoder_outputs_.size(); ++i) grad_encoder_outputs_[i] += grad_source_from_keys_[i];
+}
+
+AttentionSource LuongAttention::make_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
+  check_source(encoder_outputs, source_lengths);
+  AttentionSource source{&encoder_outputs, source_lengths, {}};
+  if (type_ == AttentionType::general) {
+    const int64_t S = encoder_outputs.dim(0), N = encoder_outputs.dim(1);
+    source.keys.resize({S, N, hidden_});
+    score_projection_.forward(encoder_outputs.data(), static_cast<int>(S * N), source.keys.data());
+  }
+  return source;
+}
+
+void LuongAttention::step(const Tensor& states, const AttentionSource& source, const std::vector<int>& rows,
+                          Tensor& weights, Tensor& output) {
+  const Tensor& outputs = *source.encoder_outputs;
+  const int64_t N = static_cast<int64_t>(rows.size()), S = outputs.dim(0), sentences = outputs.dim(1);
+  const int64_t H = hidden_, E = encoder_, C = E + H;
+  if (states.size() != N * H || states.dim(states.rank() - 1) != H)
+    throw Error("attention: decoder states " + to_string(states.shape()) + " for " + std::to_string(N) + " rows");
+  const float* keys = type_ == AttentionType::general ? source.keys.data() : outputs.data();
+  weights.resize({N, S});
+  step_combined_.resize({N, C});
+  // Rows of one sentence are usually adjacent (its beams): one product per run.
+  for (int64_t first = 0; first < N;) {
+    const int sentence = rows[static_cast<std::size_t>(first)];
+    if (sentence < 0 || sentence >= sentences)
+      throw Error("attention: row " + std::to_string(first) + " reads sentence " + std::to_string(sentence) +
+                  " of " + std::to_string(sentences));
+    int64_t last = first + 1;
+    while (last < N && rows[static_cast<std::size_t>(last)] == sentence) ++last;
+    const int64_t count = last - first, length = source.lengths[static_cast<std::size_t>(sentence)];
+    float* weight = weights.data() + first * S;
+    // The sentence's keys and outputs: rows `sentence`, `sentence` + N', ... of [S * N', X].
+    gemm('T', count, length, H, states.data() + first * H, H, keys + sentence * H, sentences * H, weight, S);
+    for (int64_t r = 0; r < count; ++r) masked_softmax(weight + r * S, length, S, weight + r * S);
+    gemm('N', count, E, length, weight, S, outputs.data() + sentence * E, sentences * E,
+         step_combined_.data() + first * C, C);
+    first = last;
+  }
+  for (int64_t row = 0; row < N; ++row)
+    std::copy_n(states.data() + row * H, H, step_combined_.data() + row * C + E);
+  output.resize({N, H});
+  combine_.forward(step_combined_.data(), static_cast<int>(N), output.data());
+  for (int64_t i = 0; i < output.size(); ++i) output[i] = std::tanh(output[i]);
 }
 
 }  // namespace nmt::layers

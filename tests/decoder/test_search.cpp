@@ -11,6 +11,7 @@
 #include "nmt/core/error.h"
 #include "nmt/core/random.h"
 #include "nmt/decoder/search/beam_search.h"
+#include "nmt/decoder/search/decode.h"
 #include "nmt/decoder/search/greedy_search.h"
 #include "nmt/decoder/search/length_normalization.h"
 #include "nmt/model/scorer.h"
@@ -53,10 +54,9 @@ struct TinyModel {
     return config;
   }
 
-  // Encodes `sources` (one length) and runs `search` on them.
-  std::vector<std::vector<nmt::Hypothesis>> search(nmt::SearchStrategy& search,
-                                                   const std::vector<std::vector<int>>& sources,
-                                                   int max_length, const nmt::DecodingOptions& options) {
+  // Encodes `sources` (one length): the decoder's start state, whose
+  // attention (if any) reads the encoder's outputs in place.
+  nmt::DecoderState start(const std::vector<std::vector<int>>& sources) {
     std::vector<const std::vector<int>*> group;
     for (const auto& source : sources) group.push_back(&source);
     std::vector<int> laid_out;
@@ -64,9 +64,17 @@ struct TinyModel {
     const int batch = static_cast<int>(sources.size());
     const int length = static_cast<int>(sources.front().size());
     network.encoder().forward(laid_out.data(), length, batch, false);
-    if (network.config().attention)
-      network.decoder().attend_to(network.encoder().outputs(), std::vector<int>(sources.size(), length));
-    return search.search(network.decoder(), network.encoder().context(), batch, max_length, options);
+    if (!network.config().attention) return network.decoder().start(network.encoder().context());
+    return network.decoder().start(network.encoder().context(), network.encoder().outputs(),
+                                   std::vector<int>(sources.size(), length));
+  }
+
+  // Encodes `sources` (one length) and runs `search` on them.
+  std::vector<std::vector<nmt::Hypothesis>> search(nmt::SearchStrategy& search,
+                                                   const std::vector<std::vector<int>>& sources,
+                                                   int max_length, const nmt::DecodingOptions& options) {
+    const auto state = start(sources);
+    return search.search(network.decoder(), state, std::vector<int>(sources.size(), max_length), options);
   }
 
   float score(const std::vector<int>& source, const std::vector<int>& target) {
@@ -232,8 +240,8 @@ BOOST_DATA_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long,
       BOOST_TEST(distinct.size() == list.size());
     }
   }
-  nmt::BeamSearch beam;
-  BOOST_CHECK_THROW(model.search(beam, sources, 10, beam_options(2, 3, nmt::LengthNormalization::wu)),
+  BOOST_CHECK_THROW(nmt::decode(model.network.decoder(), model.start(sources), std::vector<int>(sources.size(), 10),
+                                beam_options(2, 3, nmt::LengthNormalization::wu)),
                     nmt::Error);
 }
 
