@@ -40,12 +40,17 @@ void masked_softmax(const float* score, int64_t length, int64_t S, float* weight
   std::fill(weight + length, weight + S, 0.0f);
 }
 
-// Row-major C [M, N] = A [M, K] x op(B) on oneDNN's sgemm: it takes leading
-// dimensions, so B can be one sentence's column of a time-major tensor.
-void gemm(char transb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
-          float* C, int64_t ldc) {
-  if (dnnl::sgemm('N', transb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc) != dnnl::status::success)
-    throw Error("attention: oneDNN sgemm failed");
+// a . b in 8 separate sums, which the compiler can keep in vector lanes
+// without reordering any one sum.
+float dot(const float* a, const float* b, int64_t n) {
+  float lanes[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += a[i + k] * b[i + k];
+  float sum = 0;
+  for (const float lane : lanes) sum += lane;
+  for (; i < n; ++i) sum += a[i] * b[i];
+  return sum;
 }
 
 }  // namespace
@@ -266,22 +271,26 @@ void LuongAttention::step(const Tensor& states, const AttentionSource& source, c
   const float* keys = type_ == AttentionType::general ? source.keys.data() : outputs.data();
   weights.resize({N, S});
   step_combined_.resize({N, C});
-  // Rows of one sentence are usually adjacent (its beams): one product per run.
-  for (int64_t first = 0; first < N;) {
-    const int sentence = rows[static_cast<std::size_t>(first)];
+  // Plain loops rather than a oneDNN product per row or run of rows: one step
+  // is a few dot products per row, and each oneDNN call would pay for
+  // dispatch and a parallel region.
+  for (int64_t r = 0; r < N; ++r) {
+    const int sentence = rows[static_cast<std::size_t>(r)];
     if (sentence < 0 || sentence >= sentences)
-      throw Error("attention: row " + std::to_string(first) + " reads sentence " + std::to_string(sentence) +
-                  " of " + std::to_string(sentences));
-    int64_t last = first + 1;
-    while (last < N && rows[static_cast<std::size_t>(last)] == sentence) ++last;
-    const int64_t count = last - first, length = source.lengths[static_cast<std::size_t>(sentence)];
-    float* weight = weights.data() + first * S;
-    // The sentence's keys and outputs: rows `sentence`, `sentence` + N', ... of [S * N', X].
-    gemm('T', count, length, H, states.data() + first * H, H, keys + sentence * H, sentences * H, weight, S);
-    for (int64_t r = 0; r < count; ++r) masked_softmax(weight + r * S, length, S, weight + r * S);
-    gemm('N', count, E, length, weight, S, outputs.data() + sentence * E, sentences * E,
-         step_combined_.data() + first * C, C);
-    first = last;
+      throw Error("attention: row " + std::to_string(r) + " reads sentence " + std::to_string(sentence) + " of " +
+                  std::to_string(sentences));
+    const int64_t length = source.lengths[static_cast<std::size_t>(sentence)];
+    const float* state = states.data() + r * H;
+    float* weight = weights.data() + r * S;
+    // Position j of the sentence is row j * N' + sentence of the [S * N', X] tensors.
+    for (int64_t j = 0; j < length; ++j) weight[j] = dot(state, keys + (j * sentences + sentence) * H, H);
+    masked_softmax(weight, length, S, weight);
+    float* attended = step_combined_.data() + r * C;
+    std::fill_n(attended, E, 0.0f);
+    for (int64_t j = 0; j < length; ++j) {
+      const float* value = outputs.data() + (j * sentences + sentence) * E;
+      for (int64_t e = 0; e < E; ++e) attended[e] += weight[j] * value[e];
+    }
   }
   for (int64_t row = 0; row < N; ++row)
     std::copy_n(states.data() + row * H, H, step_combined_.data() + row * C + E);

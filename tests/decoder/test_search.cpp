@@ -52,7 +52,7 @@ std::vector<nmt::Hypothesis> exhaustive_search(TinyModel& model, const std::vect
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const int length = static_cast<int>(outputs[i].size()) + 1;
     ranked.push_back({outputs[i], log_probabilities[i],
-                      nmt::normalized_score(log_probabilities[i], length, options)});
+                      nmt::normalized_score(log_probabilities[i], length, options), {}});
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const nmt::Hypothesis& a, const nmt::Hypothesis& b) { return a.score > b.score; });

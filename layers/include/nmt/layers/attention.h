@@ -20,7 +20,8 @@
 // A search runs one step at a time on rows that need not be one per sentence
 // (a beam search has beam_size rows per sentence): step() reads each row's
 // sentence from an AttentionSource through a row -> sentence index, so the
-// beams of a sentence share its encoder outputs instead of copies of them.
+// beams of a sentence share its encoder outputs instead of copies of them;
+// its few dot products per row are plain loops.
 
 #include <cstdint>
 #include <map>
