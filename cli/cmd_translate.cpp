@@ -24,20 +24,66 @@ std::string format_score(float value) {
   return text;
 }
 
-// One line per input line: the translation, or "LOGPROB ||| translation" with --scores.
-// n-best, in the Moses/Marian layout "INDEX ||| translation ||| F0= LOGPROB ||| SCORE":
-// INDEX the 0-based input line, F0 the model's log-probability (Marian's name
-// for the first model's feature), SCORE what the beam ranked by.
+// Marian's --alignment layouts, one entry per output subword t and the final
+// </s> (t = number of output subwords), source positions s counting the
+// source's subwords in its own order:
+//   hard: "s-t" pairs, s the position t attends to most (the first of equal
+//         weights), sorted by s, then t;
+//   soft: per t, its weights over every source position, comma-separated
+//         (printed as %g), entries space-separated.
+std::string format_alignment(const std::vector<std::vector<float>>& attention, bool soft) {
+  std::string text;
+  if (soft) {
+    char number[32];
+    for (const auto& weights : attention) {
+      if (!text.empty()) text += ' ';
+      for (std::size_t s = 0; s < weights.size(); ++s) {
+        std::snprintf(number, sizeof number, s == 0 ? "%g" : ",%g", static_cast<double>(weights[s]));
+        text += number;
+      }
+    }
+    return text;
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;  // (s, t)
+  for (std::size_t t = 0; t < attention.size(); ++t) {
+    const auto& weights = attention[t];
+    if (weights.empty()) continue;
+    pairs.emplace_back(static_cast<std::size_t>(std::max_element(weights.begin(), weights.end()) - weights.begin()),
+                       t);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  for (const auto& [s, t] : pairs) {
+    if (!text.empty()) text += ' ';
+    text += std::to_string(s) + "-" + std::to_string(t);
+  }
+  return text;
+}
+
+// How each translation is written: one line per input line, the translation,
+// or "LOGPROB ||| translation" with --scores. n-best, in the Moses/Marian
+// layout "INDEX ||| translation ||| F0= LOGPROB ||| SCORE": INDEX the 0-based
+// input line, F0 the model's log-probability (Marian's name for the first
+// model's feature), SCORE what the beam ranked by. --alignment adds
+// " ||| ALIGNMENT" after the translation, as Marian does.
+struct OutputFormat {
+  bool n_best = false, scores = false;
+  std::string alignment;  // "", "hard" or "soft"
+};
+
 void write_translations(const std::vector<std::vector<Translation>>& results, std::int64_t first_index,
-                        bool n_best, bool scores, LineWriter& writer) {
+                        const OutputFormat& format, LineWriter& writer) {
+  const auto text = [&](const Translation& translation) {
+    if (format.alignment.empty()) return translation.text;
+    return translation.text + " ||| " + format_alignment(translation.attention, format.alignment == "soft");
+  };
   for (std::size_t i = 0; i < results.size(); ++i) {
-    if (!n_best) {
+    if (!format.n_best) {
       const Translation& best = results[i].front();
-      writer.write(scores ? format_score(best.log_probability) + " ||| " + best.text : best.text);
+      writer.write(format.scores ? format_score(best.log_probability) + " ||| " + text(best) : text(best));
       continue;
     }
     for (const Translation& translation : results[i]) {
-      writer.write(std::to_string(first_index + static_cast<std::int64_t>(i)) + " ||| " + translation.text +
+      writer.write(std::to_string(first_index + static_cast<std::int64_t>(i)) + " ||| " + text(translation) +
                    " ||| F0= " + format_score(translation.log_probability) + " ||| " +
                    format_score(translation.score));
     }
@@ -54,12 +100,16 @@ int run_translate(const Args& args) {
                          "log-probability (\"LOGPROB ||| translation\", as nmt score computes it);\n"
                          "--n-best N writes \"INDEX ||| translation ||| F0= LOGPROB ||| SCORE\" lines\n"
                          "instead (Moses/Marian layout), best first, INDEX counting input lines from 0\n"
-                         "and SCORE the length-normalized score the beam ranked by."};
+                         "and SCORE the length-normalized score the beam ranked by. --alignment (models\n"
+                         "with attention) adds \" ||| ALIGNMENT\" after each translation, Marian's layout:\n"
+                         "per output subword and the final </s>, hard \"s-t\" pairs (the source subword\n"
+                         "attended to most) or soft weights over the source subwords."};
   std::string model_path, input, output, length_penalty;
   DecodingOptions decoding;
   BatchLimits batch;
+  OutputFormat format;
   int threads = 0, chunk_batches = 20, n_best = 0;
-  bool quiet = false, scores = false, strict = false;
+  bool quiet = false, strict = false;
   po::options_description desc("Options");
   desc.add_options()
       ("model,m", po::value(&model_path)->required()->value_name("FILE"), "model from nmt train")
@@ -73,7 +123,10 @@ int run_translate(const Args& args) {
        "ALPHA of --length-penalty wu (0 = no normalization)")
       ("n-best", po::value(&n_best)->default_value(0),
        "write the N best translations of each line (N <= beam size; 0 = just the best)")
-      ("scores", po::bool_switch(&scores), "write each translation's log-probability")
+      ("scores", po::bool_switch(&format.scores), "write each translation's log-probability")
+      ("alignment", choice(&format.alignment, "alignment", {"hard", "soft"})->implicit_value("hard"),
+       "write the source subword each output subword attends to most (hard, the default), or its "
+       "attention weights (soft); needs a model with attention")
       ("max-length-ratio", po::value(&decoding.max_length_ratio)->default_value(2.0f, "2"),
        "longest output: ratio * source length + 5 subwords ...")
       ("max-length", po::value(&decoding.max_length)->default_value(decoding.max_length), "... and at most this many")
@@ -90,16 +143,24 @@ int run_translate(const Args& args) {
   if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
   if (batch.sentences < 1) throw po::validation_error(po::validation_error::invalid_option_value, "batch-size");
   if (batch.tokens < 0) throw po::validation_error(po::validation_error::invalid_option_value, "batch-tokens");
-  if (decoding.beam_size < 1) throw po::validation_error(po::validation_error::invalid_option_value, "beam-size");
-  if (n_best < 0 || n_best > decoding.beam_size)
-    throw po::error("--n-best " + std::to_string(n_best) + " needs --beam-size " + std::to_string(n_best) +
-                    " or more");
+  if (n_best < 0) throw po::validation_error(po::validation_error::invalid_option_value, "n-best");
   decoding.length_normalization = parse_length_normalization(length_penalty);
   decoding.n_best = std::max(n_best, 1);
+  decoding.attention_history = !format.alignment.empty();
+  format.n_best = n_best > 0;
+  // The one check of the options (decode() runs it too), here so that bad ones
+  // are bad usage, refused before the model loads.
+  try {
+    validate(decoding);
+  } catch (const Error& e) {
+    throw po::error(e.what());
+  }
 
   DnnContext::set_num_threads(threads);
   DnnContext dnn;
   auto model = TranslationModel::load(dnn, model_path);
+  if (decoding.attention_history && !model.network->config().attention)
+    throw po::error("--alignment needs a model with attention; " + model_path + " has none");
   Translator translator(model);
   LineReader reader(input);
   LineWriter writer(output);
@@ -119,8 +180,7 @@ int run_translate(const Args& args) {
   std::vector<std::size_t> cut_lines;
   const auto translate = [&](const std::vector<std::string>& lines, std::int64_t first) {
     cut_lines.clear();
-    write_translations(translator.translate_n_best(lines, decoding, batch, &cut_lines), first, n_best > 0,
-                       scores, writer);
+    write_translations(translator.translate_n_best(lines, decoding, batch, &cut_lines), first, format, writer);
     for (const std::size_t i : cut_lines)
       spdlog::warn("{}:{}: longer than --max-input-length {} subwords, translated its beginning", reader.name(),
                    first + static_cast<std::int64_t>(i) + 1, decoding.max_input_length);

@@ -5,7 +5,8 @@
 
 # The options of a command's --help, one per line: LONG SHORT VALUE, SHORT and
 # VALUE "-" when there are none. Boost.Program_options writes an option as
-# "  -m [ --model ] FILE (=x)   description" or "  --scores   description".
+# "  -m [ --model ] FILE (=x)   description", "  --scores   description" or
+# "  --alignment [=hard|soft(=hard)]   description".
 _nmt_options() {
   "$1" "$2" --help 2>/dev/null | awk '
     /^  -/ {
@@ -13,6 +14,8 @@ _nmt_options() {
       n = split(synopsis, word, " ")
       if (n >= 4 && word[2] == "[") { short = word[1]; long = word[3]; value = (n >= 5 ? word[5] : "") }
       else { short = "-"; long = word[1]; value = (n >= 2 ? word[2] : "") }
+      # An optional value: "[=hard|soft(=hard)]".
+      if (value ~ /^\[=/) { sub(/^\[=/, "", value); sub(/(\(=[^)]*\))?\]$/, "", value) }
       if (value == "" || value ~ /^\(/) value = "-"
       print long, short, value
     }'

@@ -5,6 +5,7 @@
 
 #include "nmt/core/error.h"
 #include "nmt/core/random.h"
+#include "nmt/tokenization/subword_model.h"
 
 namespace nmt {
 
@@ -14,7 +15,9 @@ Decoder::Decoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden
     : embedding_(vocab_size, embedding_size),
       lstm_(dnn, embedding_size, hidden_size, layers, dropout, 0),
       output_dropout_(dropout, 0),
-      projection_(dnn, hidden_size, vocab_size) {
+      projection_(dnn, hidden_size, vocab_size),
+      start_id_(kBosId),
+      end_id_(kEosId) {
   if (attention) attention_ = std::make_unique<layers::LuongAttention>(dnn, *attention, hidden_size, encoder_size);
   if (tied_embeddings) {
     if (embedding_size != hidden_size)
@@ -103,106 +106,80 @@ Context Decoder::grad_context() const {
 void Decoder::attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
   if (!attention_) throw Error("Decoder::attend_to: this decoder has no attention");
   attention_->set_source(encoder_outputs, source_lengths);
-  source_ = &encoder_outputs;
-  source_lengths_ = source_lengths;
-  source_repeated_ = false;
 }
 
-void Decoder::attend_to_copies(int copies) {
-  if (!attention_) return;
-  if (source_ == nullptr) throw Error("Decoder: attention needs attend_to() before the search starts");
-  if (copies == 1) {
-    // A beam search on the same outputs may have left the repeated copy in place.
-    if (source_repeated_) attention_->set_source(*source_, source_lengths_);
-    source_repeated_ = false;
-    return;
-  }
-  // Rows n * copies .. n * copies + copies - 1 are sentence n's beams.
-  const int64_t steps = source_->dim(0), batch = source_->dim(1), width = source_->dim(2);
-  repeated_source_.resize({steps, batch * copies, width});
-  repeated_lengths_.clear();
-  for (int64_t n = 0; n < batch; ++n)
-    repeated_lengths_.insert(repeated_lengths_.end(), copies, source_lengths_.at(static_cast<std::size_t>(n)));
-  for (int64_t t = 0; t < steps; ++t) {
-    for (int64_t r = 0; r < batch * copies; ++r) {
-      const float* from = source_->data() + (t * batch + r / copies) * width;
-      std::copy(from, from + width, repeated_source_.data() + (t * batch * copies + r) * width);
-    }
-  }
-  attention_->set_source(repeated_source_, repeated_lengths_);
-  source_repeated_ = true;
+void Decoder::set_token_ids(int start_id, int end_id) {
+  for (const int id : {start_id, end_id})
+    if (id < 0 || id >= vocab_size())
+      throw Error("Decoder: token id " + std::to_string(id) + " outside a vocabulary of " +
+                  std::to_string(vocab_size()));
+  start_id_ = start_id;
+  end_id_ = end_id;
 }
 
-void Decoder::start(const Context& context) {
-  attend_to_copies(1);
-  context_ = context;
-  from_lstm_state_ = false;
+DecoderState Decoder::start(const Context& context) const {
+  if (attention_) throw Error("Decoder::start: a decoder with attention needs the encoder outputs");
+  return initial_state(context);
 }
 
-namespace {
-
-// dst row r = src row origins[r]; dst is resized to [origins.size(), H].
-void gather_rows(const Tensor& src, const std::vector<int>& origins, Tensor& dst) {
-  const int64_t width = src.dim(1);
-  dst.resize({static_cast<int64_t>(origins.size()), width});
-  for (std::size_t r = 0; r < origins.size(); ++r) {
-    const float* from = src.data() + origins[r] * width;
-    std::copy(from, from + width, dst.data() + static_cast<int64_t>(r) * width);
-  }
+DecoderState Decoder::start(const Context& context, const Tensor& encoder_outputs,
+                            const std::vector<int>& source_lengths) {
+  if (!attention_) throw Error("Decoder::start: this decoder has no attention");
+  DecoderState state = initial_state(context);
+  if (encoder_outputs.rank() != 3 || encoder_outputs.dim(1) != state.rows())
+    throw Error("Decoder::start: encoder outputs " + to_string(encoder_outputs.shape()) + " for " +
+                std::to_string(state.rows()) + " sentences");
+  state.source =
+      std::make_shared<const layers::AttentionSource>(attention_->make_source(encoder_outputs, source_lengths));
+  return state;
 }
 
-}  // namespace
-
-void Decoder::start(const Context& context, int copies) {
+DecoderState Decoder::initial_state(const Context& context) const {
   if (context.size() != static_cast<std::size_t>(lstm_.num_layers()))
     throw Error("Decoder::start: a context of " + std::to_string(context.size()) + " layers for " +
                 std::to_string(lstm_.num_layers()));
-  const int batch = static_cast<int>(context.front().h->dim(0));
-  attend_to_copies(copies);
-  std::vector<int> origins(static_cast<std::size_t>(batch) * copies);
-  for (std::size_t r = 0; r < origins.size(); ++r) origins[r] = static_cast<int>(r) / copies;
-  beam_h_.resize(context.size());
-  beam_c_.resize(context.size());
-  context_.clear();
-  for (std::size_t l = 0; l < context.size(); ++l) {
-    gather_rows(*context[l].h, origins, beam_h_[l]);
-    gather_rows(*context[l].c, origins, beam_c_[l]);
-    context_.push_back({&beam_h_[l], &beam_c_[l]});
+  DecoderState state;
+  for (const auto& layer : context) {
+    if (layer.h == nullptr || layer.c == nullptr) throw Error("Decoder::start: a context without h or c");
+    state.h.push_back(*layer.h);
+    state.c.push_back(*layer.c);
   }
-  from_lstm_state_ = false;
+  state.source_rows.resize(static_cast<std::size_t>(state.rows()));
+  for (std::size_t r = 0; r < state.source_rows.size(); ++r) state.source_rows[r] = static_cast<int>(r);
+  return state;
 }
 
-void Decoder::reorder_state(const std::vector<int>& origins) {
-  beam_h_.resize(static_cast<std::size_t>(lstm_.num_layers()));
-  beam_c_.resize(static_cast<std::size_t>(lstm_.num_layers()));
-  context_.clear();
+Tensor& Decoder::step(const DecoderState& state, const int* previous, DecoderState& next) {
+  const int rows = state.rows();
+  if (state.h.size() != static_cast<std::size_t>(lstm_.num_layers()))
+    throw Error("Decoder::step: a state of " + std::to_string(state.h.size()) + " layers for " +
+                std::to_string(lstm_.num_layers()));
+  if (attention_ && !state.source) throw Error("Decoder::step: attention needs a state made with encoder outputs");
+  embedded_.resize({1, rows, embedding_.dim()});
+  embedding_.forward(previous, rows, embedded_.data());
+  Context initial;
+  for (std::size_t l = 0; l < state.h.size(); ++l) initial.push_back({&state.h[l], &state.c[l]});
+  lstm_.forward(embedded_, initial, false);
+  const Tensor* top = &lstm_.output();
+  if (attention_) {
+    attention_->step(lstm_.output(), *state.source, state.source_rows, step_weights_, step_output_);
+    top = &step_output_;
+  }
+  logits_.resize({rows, projection_.out()});
+  projection_.forward(top->data(), rows, logits_.data());
+  // The stack has read the initial state: next may be state itself.
+  next.h.resize(state.h.size());
+  next.c.resize(state.c.size());
   for (int l = 0; l < lstm_.num_layers(); ++l) {
     const layers::LstmState last = lstm_.final_state(l);
-    gather_rows(*last.h, origins, beam_h_[l]);
-    gather_rows(*last.c, origins, beam_c_[l]);
-    context_.push_back({&beam_h_[l], &beam_c_[l]});
+    next.h[l] = *last.h;
+    next.c[l] = *last.c;
   }
-  from_lstm_state_ = false;
-}
-
-Tensor& Decoder::step(const int* previous, int batch) {
-  embedded_.resize({1, batch, embedding_.dim()});
-  embedding_.forward(previous, batch, embedded_.data());
-  // The first step starts from the encoder's context, later ones from the
-  // stack's own final state (LstmLayer copies an initial state it owns) or
-  // from the rows reorder_state gathered.
-  lstm_.forward(embedded_, from_lstm_state_ ? state() : context_, false);
-  from_lstm_state_ = true;
-  if (attention_) attention_->forward(lstm_.output());
-  logits_.resize({batch, projection_.out()});
-  projection_.forward((attention_ ? attention_->output() : lstm_.output()).data(), batch, logits_.data());
+  if (&next != &state) {
+    next.source = state.source;
+    next.source_rows = state.source_rows;
+  }
   return logits_;
-}
-
-Context Decoder::state() const {
-  Context state;
-  for (int l = 0; l < lstm_.num_layers(); ++l) state.push_back(lstm_.final_state(l));
-  return state;
 }
 
 }  // namespace nmt

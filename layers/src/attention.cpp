@@ -29,6 +29,30 @@ dnnl::matmul make_matmul(const dnnl::engine& engine, const dnnl::memory::desc& a
   return dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), attr, engine));
 }
 
+// weight[j] = softmax over j < length of score[j]; padding (length <= j < S)
+// weighs 0. weight may be score.
+void masked_softmax(const float* score, int64_t length, int64_t S, float* weight) {
+  const float top = *std::max_element(score, score + length);
+  float sum = 0;
+  for (int64_t j = 0; j < length; ++j) sum += weight[j] = std::exp(score[j] - top);
+  const float scale = 1.0f / sum;
+  for (int64_t j = 0; j < length; ++j) weight[j] *= scale;
+  std::fill(weight + length, weight + S, 0.0f);
+}
+
+// a . b in 8 separate sums, which the compiler can keep in vector lanes
+// without reordering any one sum.
+float dot(const float* a, const float* b, int64_t n) {
+  float lanes[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += a[i + k] * b[i + k];
+  float sum = 0;
+  for (const float lane : lanes) sum += lane;
+  for (; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
 }  // namespace
 
 // The batched products of one (T, N, S), with the strided views they read and
@@ -99,7 +123,7 @@ LuongAttention::Primitives& LuongAttention::primitives_for(int64_t T, int64_t N,
   return *cache_.emplace(key, std::move(p)).first->second;
 }
 
-void LuongAttention::set_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
+void LuongAttention::check_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) const {
   if (encoder_outputs.rank() != 3 || encoder_outputs.dim(2) != encoder_ ||
       encoder_outputs.dim(1) != static_cast<int64_t>(source_lengths.size()))
     throw Error("attention: encoder outputs " + to_string(encoder_outputs.shape()) + " do not match " +
@@ -108,6 +132,10 @@ void LuongAttention::set_source(const Tensor& encoder_outputs, const std::vector
     if (length < 1 || length > encoder_outputs.dim(0))
       throw Error("attention: a source length of " + std::to_string(length) + " in a batch of " +
                   std::to_string(encoder_outputs.dim(0)) + " steps");
+}
+
+void LuongAttention::set_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
+  check_source(encoder_outputs, source_lengths);
   source_ = &encoder_outputs;
   source_lengths_ = source_lengths;
   if (type_ == AttentionType::general) {
@@ -142,14 +170,7 @@ void LuongAttention::forward(const Tensor& decoder_states) {
   for (int64_t n = 0; n < N; ++n) {
     const int64_t length = source_lengths_[static_cast<std::size_t>(n)];
     for (int64_t t = 0; t < T; ++t) {
-      const float* score = scores_.data() + (n * T + t) * S;
-      float* weight = weights_.data() + (n * T + t) * S;
-      const float top = *std::max_element(score, score + length);
-      float sum = 0;
-      for (int64_t j = 0; j < length; ++j) sum += weight[j] = std::exp(score[j] - top);
-      const float scale = 1.0f / sum;
-      for (int64_t j = 0; j < length; ++j) weight[j] *= scale;
-      std::fill(weight + length, weight + S, 0.0f);
+      masked_softmax(scores_.data() + (n * T + t) * S, length, S, weights_.data() + (n * T + t) * S);
     }
   }
   combined_.resize({T, N, C});
@@ -227,6 +248,55 @@ void LuongAttention::backward(const Tensor& grad_output) {
   score_projection_.backward(source_->data(), grad_keys_.data(), static_cast<int>(S * N),
                              grad_source_from_keys_.data());
   for (int64_t i = 0; i < grad_encoder_outputs_.size(); ++i) grad_encoder_outputs_[i] += grad_source_from_keys_[i];
+}
+
+AttentionSource LuongAttention::make_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
+  check_source(encoder_outputs, source_lengths);
+  AttentionSource source{&encoder_outputs, source_lengths, {}};
+  if (type_ == AttentionType::general) {
+    const int64_t S = encoder_outputs.dim(0), N = encoder_outputs.dim(1);
+    source.keys.resize({S, N, hidden_});
+    score_projection_.forward(encoder_outputs.data(), static_cast<int>(S * N), source.keys.data());
+  }
+  return source;
+}
+
+void LuongAttention::step(const Tensor& states, const AttentionSource& source, const std::vector<int>& rows,
+                          Tensor& weights, Tensor& output) {
+  const Tensor& outputs = *source.encoder_outputs;
+  const int64_t N = static_cast<int64_t>(rows.size()), S = outputs.dim(0), sentences = outputs.dim(1);
+  const int64_t H = hidden_, E = encoder_, C = E + H;
+  if (states.size() != N * H || states.dim(states.rank() - 1) != H)
+    throw Error("attention: decoder states " + to_string(states.shape()) + " for " + std::to_string(N) + " rows");
+  const float* keys = type_ == AttentionType::general ? source.keys.data() : outputs.data();
+  weights.resize({N, S});
+  step_combined_.resize({N, C});
+  // Plain loops rather than a oneDNN product per row or run of rows: one step
+  // is a few dot products per row, and each oneDNN call would pay for
+  // dispatch and a parallel region.
+  for (int64_t r = 0; r < N; ++r) {
+    const int sentence = rows[static_cast<std::size_t>(r)];
+    if (sentence < 0 || sentence >= sentences)
+      throw Error("attention: row " + std::to_string(r) + " reads sentence " + std::to_string(sentence) + " of " +
+                  std::to_string(sentences));
+    const int64_t length = source.lengths[static_cast<std::size_t>(sentence)];
+    const float* state = states.data() + r * H;
+    float* weight = weights.data() + r * S;
+    // Position j of the sentence is row j * N' + sentence of the [S * N', X] tensors.
+    for (int64_t j = 0; j < length; ++j) weight[j] = dot(state, keys + (j * sentences + sentence) * H, H);
+    masked_softmax(weight, length, S, weight);
+    float* attended = step_combined_.data() + r * C;
+    std::fill_n(attended, E, 0.0f);
+    for (int64_t j = 0; j < length; ++j) {
+      const float* value = outputs.data() + (j * sentences + sentence) * E;
+      for (int64_t e = 0; e < E; ++e) attended[e] += weight[j] * value[e];
+    }
+  }
+  for (int64_t row = 0; row < N; ++row)
+    std::copy_n(states.data() + row * H, H, step_combined_.data() + row * C + E);
+  output.resize({N, H});
+  combine_.forward(step_combined_.data(), static_cast<int>(N), output.data());
+  for (int64_t i = 0; i < output.size(); ++i) output[i] = std::tanh(output[i]);
 }
 
 }  // namespace nmt::layers

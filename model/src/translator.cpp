@@ -2,21 +2,12 @@
 
 #include <algorithm>
 
-#include <memory>
-
 #include "nmt/core/error.h"
-#include "nmt/decoder/search/beam_search.h"
-#include "nmt/decoder/search/greedy_search.h"
+#include "nmt/decoder/search/decode.h"
 
 namespace nmt {
 
 namespace {
-
-std::unique_ptr<SearchStrategy> make_search(const DecodingOptions& options) {
-  validate(options);
-  if (options.beam_size == 1) return std::make_unique<GreedySearch>();
-  return std::make_unique<BeamSearch>();
-}
 
 // Copies a run's encoder outputs [L, n, H] into rows first .. first + n - 1 of
 // stacked [S, N, H] (S >= L), time step by time step.
@@ -36,7 +27,6 @@ Translator::Translator(Seq2SeqModel& network) : network_(network) {}
 std::vector<std::vector<Hypothesis>> Translator::translate_ids(
     const std::vector<std::vector<int>>& sources, const DecodingOptions& options,
     const BatchLimits& limits) {
-  const auto search = make_search(options);
   const bool reverse = network_.config().reverse_source;
   const int layers = network_.config().layers;
   const int hidden = network_.config().hidden_size;
@@ -105,11 +95,19 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
     }
     Context context;
     for (int l = 0; l < layers; ++l) context.push_back({&stacked_h[l], &stacked_c[l]});
-    if (attention) network_.decoder().attend_to(stacked_outputs, source_lengths);
-    auto found = search->search(network_.decoder(), context, batch, max_lengths, options);
+    Decoder& decoder = network_.decoder();
+    const DecoderState initial =
+        attention ? decoder.start(context, stacked_outputs, source_lengths) : decoder.start(context);
+    auto found = decode(decoder, initial, max_lengths, options);
     for (int b = 0; b < batch; ++b) results[order[start + b]] = std::move(found[b]);
     start = end;
   }
+  // The encoder read a reversed source backwards: its position j is the
+  // sentence's subword L - 1 - j.
+  if (options.attention_history && reverse)
+    for (auto& n_best : results)
+      for (auto& hypothesis : n_best)
+        for (auto& weights : hypothesis.attention) std::reverse(weights.begin(), weights.end());
   return results;
 }
 
@@ -130,8 +128,8 @@ std::vector<std::vector<Translation>> Translator::translate_n_best(
   std::vector<std::vector<Translation>> output(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     for (const auto& hypothesis : hypotheses[i])
-      output[i].push_back({model_->target_vocab.decode_ids(hypothesis.tokens),
-                           hypothesis.log_probability, hypothesis.score});
+      output[i].push_back({model_->target_vocab.decode_ids(hypothesis.tokens), hypothesis.log_probability,
+                           hypothesis.score, hypothesis.attention});
   }
   return output;
 }

@@ -51,7 +51,7 @@ expect_contains "score: line counts message" "$stderr" "input.src has 4 lines bu
 expect_exit 1 "score: missing file" -- "$nmt" score -m m.nmt --src nope.src --tgt short.txt
 expect_contains "score: missing file message" "$stderr" "nope.src"
 expect_exit 2 "n-best longer than the beam" -- "$nmt" translate -m m.nmt -i input.src --n-best 3 --beam-size 2
-expect_contains "n-best message" "$stderr" "--n-best 3 needs --beam-size 3"
+expect_contains "n-best message" "$stderr" "an n-best list of 3 needs a beam size of at least 3"
 expect_exit 2 "unknown length penalty" -- "$nmt" translate -m m.nmt -i input.src --length-penalty bogus
 expect_contains "length penalty message lists the choices" "$stderr" "--length-penalty 'bogus' is not one of: wu, avg, none"
 expect_exit 2 "unknown length penalty, model not read" -- "$nmt" translate -m no-such-model.nmt --length-penalty gnmt

@@ -9,92 +9,23 @@
 #include <set>
 
 #include "nmt/core/error.h"
-#include "nmt/core/random.h"
 #include "nmt/decoder/search/beam_search.h"
+#include "nmt/decoder/search/decode.h"
 #include "nmt/decoder/search/greedy_search.h"
 #include "nmt/decoder/search/length_normalization.h"
 #include "nmt/model/scorer.h"
-#include "nmt/model/seq2seq_model.h"
-#include "nmt/model/model_config.h"
 #include "nmt/model/translator.h"
 #include "nmt/tokenization/subword_model.h"
+#include "tiny_model.h"
 
 namespace {
 
-constexpr int kTargetVocab = 8;  // 4 reserved ids + 4 words: small enough to enumerate
-
-// Scorer and search run the decoder in different shapes (all steps at once,
-// one step at a time), so their sums differ by float rounding only.
-constexpr float kLogProbabilityTolerance = 1e-4f;
-
-// A tiny model with random weights scaled up, so that its distributions are
-// peaked like a trained model's rather than near uniform.
-struct TinyModel {
-  nmt::DnnContext dnn;
-  nmt::Seq2SeqModel network;
-
-  // attention: "none", "dot" or "general".
-  explicit TinyModel(uint64_t seed, const std::string& attention = "none") : network(dnn, config(attention)) {
-    network.initialize(seed);
-    for (const auto& p : network.parameters())
-      for (std::size_t i = 0; i < p.size; ++i) p.value[i] *= 6.0f;
-    network.weights_changed();
-  }
-
-  static nmt::ModelConfig config(const std::string& attention) {
-    nmt::ModelConfig config;
-    config.attention = nmt::parse_attention(attention);
-    config.source_vocab_size = 12;
-    config.target_vocab_size = kTargetVocab;
-    config.embedding_size = 8;
-    config.hidden_size = 16;
-    config.layers = 2;
-    config.dropout = 0.0f;
-    return config;
-  }
-
-  // Encodes `sources` (one length) and runs `search` on them.
-  std::vector<std::vector<nmt::Hypothesis>> search(nmt::SearchStrategy& search,
-                                                   const std::vector<std::vector<int>>& sources,
-                                                   int max_length, const nmt::DecodingOptions& options) {
-    std::vector<const std::vector<int>*> group;
-    for (const auto& source : sources) group.push_back(&source);
-    std::vector<int> laid_out;
-    nmt::layout_sources(group, network.config().reverse_source, laid_out);
-    const int batch = static_cast<int>(sources.size());
-    const int length = static_cast<int>(sources.front().size());
-    network.encoder().forward(laid_out.data(), length, batch, false);
-    if (network.config().attention)
-      network.decoder().attend_to(network.encoder().outputs(), std::vector<int>(sources.size(), length));
-    return search.search(network.decoder(), network.encoder().context(), batch, max_length, options);
-  }
-
-  float score(const std::vector<int>& source, const std::vector<int>& target) {
-    nmt::Scorer scorer(network);
-    return scorer.score_ids({{source, target}}, {}).front();
-  }
-};
-
-std::vector<std::vector<int>> random_sources(int count, int length, uint64_t seed) {
-  nmt::Rng rng(seed);
-  std::vector<std::vector<int>> sources(static_cast<std::size_t>(count));
-  for (auto& source : sources) {
-    source.resize(static_cast<std::size_t>(length));
-    for (auto& id : source) id = 4 + static_cast<int>(rng.next() % 8);
-  }
-  return sources;
-}
-
-// The tests that run on the plain model and on both attention scores.
-const std::vector<std::string> kAttentions{"none", "dot", "general"};
-
-nmt::DecodingOptions beam_options(int beam_size, int n_best, nmt::LengthNormalization normalization) {
-  nmt::DecodingOptions options;
-  options.beam_size = beam_size;
-  options.n_best = n_best;
-  options.length_normalization = normalization;
-  return options;
-}
+using nmt::testing::beam_options;
+using nmt::testing::kAttentions;
+using nmt::testing::kLogProbabilityTolerance;
+using nmt::testing::kTargetVocab;
+using nmt::testing::random_sources;
+using nmt::testing::TinyModel;
 
 // Every output of up to max_length tokens (any id but </s>), scored by
 // teacher forcing and ranked as the search ranks them, best first.
@@ -121,7 +52,7 @@ std::vector<nmt::Hypothesis> exhaustive_search(TinyModel& model, const std::vect
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const int length = static_cast<int>(outputs[i].size()) + 1;
     ranked.push_back({outputs[i], log_probabilities[i],
-                      nmt::normalized_score(log_probabilities[i], length, options)});
+                      nmt::normalized_score(log_probabilities[i], length, options), {}});
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const nmt::Hypothesis& a, const nmt::Hypothesis& b) { return a.score > b.score; });
@@ -232,8 +163,8 @@ BOOST_DATA_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long,
       BOOST_TEST(distinct.size() == list.size());
     }
   }
-  nmt::BeamSearch beam;
-  BOOST_CHECK_THROW(model.search(beam, sources, 10, beam_options(2, 3, nmt::LengthNormalization::wu)),
+  BOOST_CHECK_THROW(nmt::decode(model.network.decoder(), model.start(sources), std::vector<int>(sources.size(), 10),
+                                beam_options(2, 3, nmt::LengthNormalization::wu)),
                     nmt::Error);
 }
 

@@ -191,3 +191,49 @@ BOOST_AUTO_TEST_CASE(attention_refuses_mismatched_shapes) {
   layer.set_source(source, {5, 3});
   BOOST_CHECK_THROW(layer.forward(Tensor({3, 2, 5})), nmt::Error);
 }
+
+// A search step on rows that read sentences through an index (beams of one
+// sentence, in any order) is the reference on the sentences copied per row.
+BOOST_AUTO_TEST_CASE(a_step_reads_each_rows_sentence_through_the_index) {
+  for (const AttentionType type : {AttentionType::dot, AttentionType::general}) {
+    const std::string what = type == AttentionType::dot ? "dot" : "general";
+    nmt::DnnContext context;
+    nmt::Rng rng(5);
+    const int64_t sentences = 3, S = 5, H = 6, E = 6;
+    const std::vector<int> lengths{5, 2, 4}, rows{2, 0, 0, 1, 2, 2};
+    const Values source = random_values(S * sentences * E, rng, 1.0f);
+    Problem p{1, static_cast<int64_t>(rows.size()), S, H, E, type, {}, {}, {}, {}, {}, {}};
+    for (const int n : rows) p.lengths.push_back(lengths[static_cast<std::size_t>(n)]);
+    p.states = random_values(p.N * H, rng, 1.0f);
+    p.source.resize(static_cast<std::size_t>(S * p.N * E));
+    for (int64_t j = 0; j < S; ++j)
+      for (int64_t r = 0; r < p.N; ++r)
+        std::copy_n(&source[static_cast<std::size_t>((j * sentences + rows[static_cast<std::size_t>(r)]) * E)], E,
+                    &p.source[static_cast<std::size_t>((j * p.N + r) * E)]);
+    p.w_a = random_values(H * E, rng, 0.8f);
+    p.w_c = random_values(H * (E + H), rng, 0.6f);
+
+    LuongAttention layer(context, type, H, E);
+    std::copy(p.w_c.begin(), p.w_c.end(), layer.combine().weights());
+    if (auto* projection = layer.score_projection()) std::copy(p.w_a.begin(), p.w_a.end(), projection->weights());
+    // A pending teacher-forced forward is left alone.
+    const Tensor batch_source = tensor_of(p.source, {S, p.N, E});
+    const Tensor states = tensor_of(p.states, {1, p.N, H});
+    layer.set_source(batch_source, p.lengths);
+    layer.forward(states);
+    const Tensor forward_output = layer.output();
+
+    const Tensor sentence_source = tensor_of(source, {S, sentences, E});
+    const auto attended = layer.make_source(sentence_source, lengths);
+    Tensor weights, output;
+    layer.step(tensor_of(p.states, {p.N, H}), attended, rows, weights, output);
+    Values attention;
+    const Values expected = reference_forward(p, &attention);
+    nmt::testing::check_close(output, expected, 1e-6, what + ": step output");
+    nmt::testing::check_close(weights, attention, 1e-6, what + ": step weights");
+    nmt::testing::check_close(layer.output(), values_of(forward_output.data(), forward_output.size()), 0.0,
+                              what + ": forward output after a step");
+    BOOST_CHECK_THROW(layer.step(tensor_of(p.states, {p.N, H}), attended, {0, 1, 2, 3, 0, 0}, weights, output),
+                      nmt::Error);
+  }
+}

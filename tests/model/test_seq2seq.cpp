@@ -291,8 +291,10 @@ void check_overfits_twenty_pairs(const std::string& attention) {
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto batch = nmt::make_batch(pairs, {i}, true);
     model.encoder().forward(batch.source.data(), batch.source_length, 1, false);
-    if (config.attention) model.decoder().attend_to(model.encoder().outputs(), {batch.source_length});
-    const auto result = greedy.search(model.decoder(), model.encoder().context(), 1, 20, {});
+    const auto start = config.attention ? model.decoder().start(model.encoder().context(), model.encoder().outputs(),
+                                                                {batch.source_length})
+                                        : model.decoder().start(model.encoder().context());
+    const auto result = greedy.search(model.decoder(), start, {20}, {});
     errors += result[0][0].tokens != pairs[i].target;
   }
   BOOST_TEST(errors == 0);

@@ -5,7 +5,6 @@
 
 #include "nmt/decoder/search/length_normalization.h"
 #include "nmt/layers/softmax_cross_entropy.h"
-#include "nmt/tokenization/subword_model.h"
 
 namespace nmt {
 
@@ -16,6 +15,45 @@ constexpr float kNoBeam = -std::numeric_limits<float>::infinity();
 struct Beam {
   std::vector<int> tokens;
   float log_probability = kNoBeam;  // kNoBeam: an empty slot (fewer candidates than K)
+  int trace = -1;                   // its last token in the AttentionTrace (-1: none)
+};
+
+// With attention history: the attention weights of every step, and for every
+// token a beam took (</s> included) a back-pointer to its parent's token, so
+// that a hypothesis's weights are found by walking back from its last token
+// rather than copied along with every beam.
+class AttentionTrace {
+ public:
+  explicit AttentionTrace(bool on) : on_(on) {}
+  bool on() const { return on_; }
+  // After each decoder step: its weights [rows, S].
+  void add_step(const Tensor& weights) { steps_.push_back(weights); }
+  // A token chosen from row `row`'s distribution at `step`, following parent's.
+  int add_token(int parent, int step, int row) {
+    if (!on_) return -1;
+    tokens_.push_back({parent, step, row});
+    return static_cast<int>(tokens_.size()) - 1;
+  }
+  // The weights over source positions 0 .. length - 1 of every token up to `last`.
+  std::vector<std::vector<float>> history(int last, int length) const {
+    std::vector<std::vector<float>> rows;
+    for (int at = last; at >= 0; at = tokens_[static_cast<std::size_t>(at)].parent) {
+      const Token& token = tokens_[static_cast<std::size_t>(at)];
+      const Tensor& weights = steps_[static_cast<std::size_t>(token.step)];
+      const float* row = weights.data() + static_cast<int64_t>(token.row) * weights.dim(1);
+      rows.emplace_back(row, row + length);
+    }
+    std::reverse(rows.begin(), rows.end());
+    return rows;
+  }
+
+ private:
+  struct Token {
+    int parent, step, row;
+  };
+  bool on_;
+  std::vector<Tensor> steps_;
+  std::vector<Token> tokens_;
 };
 
 struct Candidate {
@@ -43,26 +81,36 @@ void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int
   }
 }
 
+struct Finished {
+  Hypothesis hypothesis;
+  int trace;  // its </s> in the AttentionTrace
+};
+
 struct Sentence {
   std::vector<Beam> beams;
-  std::vector<Hypothesis> finished;
+  std::vector<Finished> finished;
+  int source_length = 0;  // with attention history
   bool done = false;
 };
 
 class BatchBeams {
  public:
-  BatchBeams(int batch, int beam_size, const std::vector<int>& max_lengths, const DecodingOptions& options)
-      : beam_size_(beam_size), max_lengths_(max_lengths), options_(options),
-        sentences_(static_cast<std::size_t>(batch)),
-        previous_(static_cast<std::size_t>(batch) * beam_size, kBosId),
-        origins_(previous_.size()) {
+  BatchBeams(const DecoderState& start, int start_id, int end_id, const std::vector<int>& max_lengths,
+             const DecodingOptions& options)
+      : beam_size_(options.beam_size), end_id_(end_id), max_lengths_(max_lengths), options_(options),
+        sentences_(static_cast<std::size_t>(start.rows())),
+        previous_(sentences_.size() * static_cast<std::size_t>(beam_size_), start_id),
+        origins_(previous_.size()), trace_(options.attention_history) {
     // One live beam to start with: K copies of <s> would fill the beam with
     // duplicates.
-    for (auto& sentence : sentences_) {
-      sentence.beams.resize(static_cast<std::size_t>(beam_size));
+    for (std::size_t b = 0; b < sentences_.size(); ++b) {
+      Sentence& sentence = sentences_[b];
+      sentence.beams.resize(static_cast<std::size_t>(beam_size_));
       sentence.beams.front().log_probability = 0.0f;
+      if (trace_.on()) sentence.source_length = start.source_length(static_cast<int>(b));
     }
-    for (std::size_t r = 0; r < origins_.size(); ++r) origins_[r] = static_cast<int>(r);
+    // The first step's rows: sentence b's start row, K times.
+    for (std::size_t r = 0; r < origins_.size(); ++r) origins_[r] = static_cast<int>(r) / beam_size_;
   }
 
   int undone() const {
@@ -71,6 +119,7 @@ class BatchBeams {
   }
   const std::vector<int>& previous() const { return previous_; }
   const std::vector<int>& origins() const { return origins_; }
+  AttentionTrace& trace() { return trace_; }
 
   // log_probs: [batch * K, V] of the step that produced output token `step`.
   void advance(const float* log_probs, int vocab, int step) {
@@ -83,7 +132,7 @@ class BatchBeams {
       const float* rows = log_probs + static_cast<std::size_t>(first_row) * vocab;
       const int max_length = max_lengths_[b];
       if (step == max_length) {
-        finish_all(sentence, rows, vocab);
+        finish_all(sentence, rows, vocab, first_row, step);
         continue;
       }
       best_candidates(rows, sentence.beams, vocab, 2 * K, candidates_);
@@ -92,18 +141,19 @@ class BatchBeams {
         const Candidate& c = candidates_[rank];
         const int k = c.index / vocab, token = c.index % vocab;
         const Beam& parent = sentence.beams[static_cast<std::size_t>(k)];
-        if (token == kEosId) {
-          if (rank < static_cast<std::size_t>(K)) finish(sentence, parent.tokens, c.log_probability);
+        if (token == end_id_) {
+          if (rank < static_cast<std::size_t>(K))
+            finish(sentence, parent, c.log_probability, trace_.add_token(parent.trace, step, first_row + k));
           continue;
         }
         if (static_cast<int>(next_.size()) == K) continue;
         origins_[first_row + static_cast<int>(next_.size())] = first_row + k;
         previous_[first_row + next_.size()] = token;
-        next_.push_back({parent.tokens, c.log_probability});
+        next_.push_back({parent.tokens, c.log_probability, trace_.add_token(parent.trace, step, first_row + k)});
         next_.back().tokens.push_back(token);
       }
       for (std::size_t j = next_.size(); j < static_cast<std::size_t>(K); ++j) {
-        previous_[first_row + j] = kEosId;  // an empty slot: its output is ignored
+        previous_[first_row + j] = end_id_;  // an empty slot: its output is ignored
         next_.push_back({});
       }
       sentence.beams.swap(next_);
@@ -115,28 +165,36 @@ class BatchBeams {
     std::vector<std::vector<Hypothesis>> results;
     for (auto& sentence : sentences_) {
       auto& finished = sentence.finished;
-      std::stable_sort(finished.begin(), finished.end(),
-                       [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+      std::stable_sort(finished.begin(), finished.end(), [](const Finished& a, const Finished& b) {
+        return a.hypothesis.score > b.hypothesis.score;
+      });
       if (finished.size() > static_cast<std::size_t>(options_.n_best))
         finished.resize(static_cast<std::size_t>(options_.n_best));
-      results.push_back(std::move(finished));
+      std::vector<Hypothesis> best;
+      for (auto& entry : finished) {
+        if (trace_.on()) entry.hypothesis.attention = trace_.history(entry.trace, sentence.source_length);
+        best.push_back(std::move(entry.hypothesis));
+      }
+      results.push_back(std::move(best));
     }
     return results;
   }
 
  private:
-  void finish(Sentence& sentence, const std::vector<int>& tokens, float log_probability) {
-    const int length = static_cast<int>(tokens.size()) + 1;
+  // beam followed by </s>, whose trace entry is `trace`.
+  void finish(Sentence& sentence, const Beam& beam, float log_probability, int trace) {
+    const int length = static_cast<int>(beam.tokens.size()) + 1;
     sentence.finished.push_back(
-        {tokens, log_probability, normalized_score(log_probability, length, options_)});
+        {{beam.tokens, log_probability, normalized_score(log_probability, length, options_), {}}, trace});
   }
 
   // At the length limit only </s> may follow.
-  void finish_all(Sentence& sentence, const float* rows, int vocab) {
+  void finish_all(Sentence& sentence, const float* rows, int vocab, int first_row, int step) {
     for (std::size_t k = 0; k < sentence.beams.size(); ++k) {
       const Beam& beam = sentence.beams[k];
       if (beam.log_probability == kNoBeam) continue;
-      finish(sentence, beam.tokens, beam.log_probability + rows[k * vocab + kEosId]);
+      finish(sentence, beam, beam.log_probability + rows[k * vocab + end_id_],
+             trace_.add_token(beam.trace, step, first_row + static_cast<int>(k)));
     }
     sentence.done = true;
   }
@@ -151,13 +209,14 @@ class BatchBeams {
     const std::size_t n = static_cast<std::size_t>(options_.n_best);
     if (finished.size() < n) return false;
     std::vector<float> scores;
-    for (const auto& hypothesis : finished) scores.push_back(hypothesis.score);
+    for (const auto& entry : finished) scores.push_back(entry.hypothesis.score);
     std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(n - 1), scores.end(),
                      std::greater<float>());
     return scores[n - 1] >= best_reachable_score(best_live, tokens + 1, max_length + 1, options_);
   }
 
   int beam_size_;
+  int end_id_;
   const std::vector<int>& max_lengths_;
   const DecodingOptions& options_;
   std::vector<Sentence> sentences_;
@@ -165,24 +224,28 @@ class BatchBeams {
   std::vector<int> origins_;   // [batch * K]: the row of the last step each row continues
   std::vector<Candidate> candidates_;
   std::vector<Beam> next_;
+  AttentionTrace trace_;
 };
 
 }  // namespace
 
-std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const Context& context,
-                                                        int batch, const std::vector<int>& max_lengths,
+std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const DecoderState& start,
+                                                        const std::vector<int>& max_lengths,
                                                         const DecodingOptions& options) {
-  validate(options);
-  const int K = options.beam_size;
+  const int batch = start.rows();
   const int vocab = decoder.vocab_size();
-  const int rows = batch * K;
-  BatchBeams beams(batch, K, max_lengths, options);
-  decoder.start(context, K);
+  const int rows = batch * options.beam_size;
+  BatchBeams beams(start, decoder.start_id(), decoder.end_id(), max_lengths, options);
+  // Two states in turn: a step writes `stepped`, whose rows the surviving
+  // beams then gather from into `state`.
+  DecoderState state, stepped;
+  start.gather(beams.origins(), state);
   // A limit counts output tokens; one more step may produce </s>.
   const int longest = batch > 0 ? *std::max_element(max_lengths.begin(), max_lengths.end()) : 0;
   for (int step = 0; step <= longest && beams.undone() > 0; ++step) {
-    if (step > 0) decoder.reorder_state(beams.origins());
-    Tensor& logits = decoder.step(beams.previous().data(), rows);
+    if (step > 0) stepped.gather(beams.origins(), state);
+    Tensor& logits = decoder.step(state, beams.previous().data(), stepped);
+    if (beams.trace().on()) beams.trace().add_step(decoder.step_attention_weights());
     layers::log_softmax(logits.data(), rows, vocab);
     beams.advance(logits.data(), vocab, step);
   }

@@ -2,8 +2,9 @@
 // The decoder: target embedding, an L-layer LSTM seeded with the encoder's
 // context, optionally Luong attention over the encoder's outputs (read after
 // the LSTM, so the stack still runs over all target steps at once), dropout,
-// and the output projection to the target vocabulary. Two ways to run it: over a whole target sentence with teacher forcing
-// (training, scoring), or one step at a time (search).
+// and the output projection to the target vocabulary. Two ways to run it: over
+// a whole target sentence with teacher forcing (training, scoring), or one
+// step at a time on an explicit DecoderState (search).
 
 #include <cstdint>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/parameter.h"
 #include "nmt/core/tensor.h"
+#include "nmt/decoder/decoder_state.h"
 #include "nmt/layers/attention.h"
 #include "nmt/layers/dropout.h"
 #include "nmt/layers/embedding.h"
@@ -38,14 +40,14 @@ class Decoder {
   int vocab_size() const { return embedding_.vocab(); }
   bool has_attention() const { return attention_ != nullptr; }
 
-  // With attention, before forward() or start(): the encoder outputs [S, N, E]
-  // of the batch and each sentence's source length (positions >= its length
-  // are padding, never attended to). The tensor is read in place, not copied:
-  // it must stay unchanged until backward(), or until the search is over.
+  // With attention, before forward(): the encoder outputs [S, N, E] of the
+  // batch and each sentence's source length (positions >= its length are
+  // padding, never attended to). The tensor is read in place, not copied: it
+  // must stay unchanged until backward().
   void attend_to(const Tensor& encoder_outputs, const std::vector<int>& source_lengths);
   // After backward(): the gradient reaching the encoder outputs, [S, N, E].
   const Tensor& grad_encoder_outputs() const { return attention_->grad_encoder_outputs(); }
-  // The attention weights [N, T, S] of the last forward() or step().
+  // The attention weights [N, T, S] of the last forward().
   const Tensor& attention_weights() const { return attention_->attention_weights(); }
 
   // Teacher forcing. target_input: [T][N] ids (<s> y1 .. yn); context: the
@@ -57,26 +59,30 @@ class Decoder {
   void backward(const Tensor& grad_logits);
   Context grad_context() const;
 
-  // Search: start from a context, then feed one token per sentence per step.
-  void start(const Context& context);
-  // Beam search: each sentence's context (and, with attention, its encoder
-  // outputs and length) repeated `copies` times, so that rows
-  // n * copies .. n * copies + copies - 1 of every later step belong to
-  // sentence n. Steps then run on batch * copies rows. A sentence's encoder
-  // outputs are the same for all its beams, so reorder_state leaves them be.
-  void start(const Context& context, int copies);
-  // previous: [N] ids. Returns logits [N, V] for the next token.
-  Tensor& step(const int* previous, int batch);
-  // The state after the last step.
-  Context state() const;
-  // Before the next step: its row r starts from row origins[r] of the state
-  // after the last step (a surviving beam carries on from its parent). One
-  // copy per layer; the row count, and so the primitives, stay the same.
-  void reorder_state(const std::vector<int>& origins);
+  // Search, one step at a time on a DecoderState the search holds. The first
+  // step feeds start_id(); a hypothesis ends with end_id().
+  int start_id() const { return start_id_; }
+  int end_id() const { return end_id_; }
+  // For a vocabulary whose <s> and </s> are not tokenization's kBosId, kEosId.
+  void set_token_ids(int start_id, int end_id);
+
+  // The state before the first step, row n = sentence n: without attention
+  // from the encoder's context alone; with it, also from the encoder outputs
+  // [S, N, E] and each sentence's source length, which the state (and every
+  // state gathered from it) reads in place: keep them unchanged until the
+  // search is over.
+  DecoderState start(const Context& context) const;
+  DecoderState start(const Context& context, const Tensor& encoder_outputs, const std::vector<int>& source_lengths);
+  // previous: one id per row of state. Writes the state after the step into
+  // next (which may be state itself) and returns the logits [N, V] of each
+  // row's next token.
+  Tensor& step(const DecoderState& state, const int* previous, DecoderState& next);
+  // With attention: the weights [N, S] of the last step(), row r over the
+  // source positions of the sentence row r reads (0 at padding).
+  const Tensor& step_attention_weights() const { return step_weights_; }
 
  private:
-  // Hands attention attend_to's outputs, each sentence's repeated `copies` times.
-  void attend_to_copies(int copies);
+  DecoderState initial_state(const Context& context) const;
 
   layers::Embedding embedding_;
   layers::LstmStack lstm_;
@@ -85,21 +91,14 @@ class Decoder {
 
   std::vector<int> target_input_;
   std::unique_ptr<layers::LuongAttention> attention_;
-  const Tensor* source_ = nullptr;  // attend_to's encoder outputs [S, N, E]
-  std::vector<int> source_lengths_;
-  Tensor repeated_source_;  // the encoder outputs repeated per beam (start with copies)
-  std::vector<int> repeated_lengths_;
-  bool source_repeated_ = false;  // attention reads repeated_source_, not source_
+  int start_id_, end_id_;
 
   Context context_;   // the initial state of the last teacher-forced forward
   Tensor embedded_;   // [T, N, E]
   Tensor dropped_;    // [T, N, H]: LSTM (or attention) output after dropout
   Tensor logits_;     // [T * N, V]
   Tensor grad_dropped_, grad_output_;
-  // Search state of the next step: the LSTM's own final state, or context_
-  // (the start, or rows gathered into beam_h_/beam_c_ by reorder_state).
-  bool from_lstm_state_ = false;
-  std::vector<Tensor> beam_h_, beam_c_;  // per layer, [N, H]
+  Tensor step_weights_, step_output_;  // step(): attention's weights [N, S] and output [N, H]
 };
 
 }  // namespace nmt

@@ -20,6 +20,7 @@ struct DecodingOptions {
   float max_length_ratio = 2.0f; // output at most ratio * source length + 5 tokens ...
   int max_length = 250;          // ... and never more than this
   int max_input_length = 0;      // longer sources are cut to this many subwords; 0 = no limit
+  bool attention_history = false;  // keep each hypothesis's attention weights (needs attention)
 };
 
 // Throws nmt::Error for a beam size below 1 or an n-best list longer than the beam.

@@ -16,6 +16,12 @@
 // those buffers through strides, so nothing is transposed or copied; the
 // masked softmax is a plain loop. Forward and backward side by side;
 // parameter gradients ACCUMULATE (zero_grad() once per optimizer step).
+//
+// A search runs one step at a time on rows that need not be one per sentence
+// (a beam search has beam_size rows per sentence): step() reads each row's
+// sentence from an AttentionSource through a row -> sentence index, so the
+// beams of a sentence share its encoder outputs instead of copies of them;
+// its few dot products per row are plain loops.
 
 #include <cstdint>
 #include <map>
@@ -30,6 +36,13 @@
 namespace nmt::layers {
 
 enum class AttentionType { dot, general };
+
+// What search steps attend to, made once per batch (LuongAttention::make_source).
+struct AttentionSource {
+  const Tensor* encoder_outputs = nullptr;  // [S, N', E] of N' sentences; borrowed, read in place
+  std::vector<int> lengths;                 // [N']: positions >= a sentence's length are padding
+  Tensor keys;  // general: W_a s_j [S, N', H], projected once; dot scores the outputs themselves
+};
 
 class LuongAttention {
  public:
@@ -64,10 +77,21 @@ class LuongAttention {
   const Tensor& grad_decoder_states() const { return grad_decoder_states_; }
   const Tensor& grad_encoder_outputs() const { return grad_encoder_outputs_; }
 
+  // Search. The source of step(), checked as set_source() checks it; the
+  // tensor must stay unchanged while steps read it.
+  AttentionSource make_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths);
+  // One step: states [N, H] (or [1, N, H]), row r attending to sentence
+  // rows[r] of the source. Writes weights [N, S] and output [N, H]; the same
+  // function as forward() with T = 1, up to float rounding. Leaves forward()'s
+  // tensors, and so a pending backward(), alone.
+  void step(const Tensor& states, const AttentionSource& source, const std::vector<int>& rows, Tensor& weights,
+            Tensor& output);
+
  private:
   struct Primitives;
   using ShapeKey = std::tuple<int64_t, int64_t, int64_t>;  // T, N, S
   Primitives& primitives_for(int64_t steps, int64_t batch, int64_t source_steps);
+  void check_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) const;
 
   DnnContext* context_;
   AttentionType type_;
@@ -85,6 +109,7 @@ class LuongAttention {
   Tensor output_;            // [T, N, H]
   Tensor grad_pre_, grad_combined_, grad_weights_, grad_keys_, grad_source_from_keys_;
   Tensor grad_decoder_states_, grad_encoder_outputs_;
+  Tensor step_combined_;  // step(): [N, E + H]
 
   // Batches come in many shapes; a full cache starts over.
   static constexpr std::size_t kMaxCachedShapes = 64;

@@ -1,7 +1,7 @@
 #pragma once
 // Translating many sentences: groups them by source length (the encoder needs
-// one length per batch), runs a search per batch (greedy for beam size 1,
-// beam search otherwise), and returns the results in the original order.
+// one length per batch), runs a search per batch (decode()), and returns the
+// results in the original order.
 
 #include <string>
 #include <vector>
@@ -18,6 +18,10 @@ struct Translation {
   std::string text;
   float log_probability = 0;  // as nmt score computes it
   float score = 0;            // what the search ranked by
+  // With DecodingOptions::attention_history: per output subword and the final
+  // </s>, the attention weights over the source's subwords (Hypothesis::attention,
+  // in the source's own order).
+  std::vector<std::vector<float>> attention;
 };
 
 class Translator {
@@ -27,7 +31,10 @@ class Translator {
   explicit Translator(Seq2SeqModel& network);
 
   // sources: subword ids. Per sentence, up to options.n_best hypotheses, best
-  // first; an empty source gives one empty hypothesis (log-probability 0).
+  // first; an empty source gives one empty hypothesis (log-probability 0, no
+  // attention rows). With options.attention_history each hypothesis's
+  // attention rows weigh the source's subwords in its own order, also when
+  // the model reads it reversed (ModelConfig::reverse_source).
   std::vector<std::vector<Hypothesis>> translate_ids(const std::vector<std::vector<int>>& sources,
                                                      const DecodingOptions& options,
                                                      const BatchLimits& limits);

@@ -1,8 +1,10 @@
 #pragma once
 // Beam search: every sentence keeps beam_size live hypotheses; one decoder
 // step advances all of them, for all sentences of the batch, at once
-// (batch * beam_size rows). After each step the surviving beams' LSTM states
-// are gathered by origin (Decoder::reorder_state), not recomputed.
+// (batch * beam_size rows). After each step the surviving beams' states are
+// gathered by origin (DecoderState::gather), not recomputed; with attention a
+// row reads its sentence's encoder outputs through the state's row -> sentence
+// index, so they are never copied per beam.
 //
 // Each step ranks, per sentence, every extension of every live beam by its
 // log-probability. Among the best 2K candidates (K = beam_size), a </s> in
@@ -23,10 +25,12 @@ namespace nmt {
 
 class BeamSearch : public SearchStrategy {
  public:
-  // Up to options.n_best hypotheses per sentence, best score first.
-  std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context, int batch,
-                                              const std::vector<int>& max_lengths, const DecodingOptions& options) override;
-  using SearchStrategy::search;
+  // Up to options.n_best hypotheses per sentence, best score first. With
+  // options.attention_history each keeps the weights of its own tokens,
+  // followed back through the beams it descends from.
+  std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const DecoderState& start,
+                                              const std::vector<int>& max_lengths,
+                                              const DecodingOptions& options) override;
 };
 
 }  // namespace nmt

@@ -8,9 +8,9 @@ namespace nmt {
 
 class GreedySearch : public SearchStrategy {
  public:
-  std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context, int batch,
-                                              const std::vector<int>& max_lengths, const DecodingOptions& options) override;
-  using SearchStrategy::search;
+  std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const DecoderState& start,
+                                              const std::vector<int>& max_lengths,
+                                              const DecodingOptions& options) override;
 };
 
 }  // namespace nmt

@@ -1,10 +1,12 @@
 #pragma once
-// Search for the best output of each sentence of a batch, given the encoder's
-// context. Implementations: GreedySearch, BeamSearch.
+// Search for the best output of each sentence of a batch from the decoder's
+// start state. Implementations: GreedySearch, BeamSearch; decode() (decode.h)
+// checks the options and picks one.
 
 #include <vector>
 
 #include "nmt/decoder/decoder.h"
+#include "nmt/decoder/decoder_state.h"
 #include "nmt/decoder/decoding_options.h"
 
 namespace nmt {
@@ -13,23 +15,22 @@ struct Hypothesis {
   std::vector<int> tokens;  // without <s> and </s>
   float log_probability = 0;  // sum over the tokens and the final </s>
   float score = 0;            // what the search ranked by (length-normalized)
+  // With DecodingOptions::attention_history: one row per token and one for
+  // the final </s>, each the attention weights over the sentence's source
+  // positions in the order the encoder read them (summing to 1).
+  std::vector<std::vector<float>> attention;
 };
 
 class SearchStrategy {
  public:
   virtual ~SearchStrategy() = default;
-  // context: one (h, c) per layer for batch sentences; max_lengths: each
+  // start: one row per sentence (Decoder::start); max_lengths: each
   // sentence's longest output (sentences of several source lengths can share
-  // a decoder batch). Returns one list of hypotheses per sentence, best first.
-  virtual std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context,
-                                                      int batch, const std::vector<int>& max_lengths,
+  // a decoder batch); options as validate() accepts them. Returns one list of
+  // hypotheses per sentence, best first.
+  virtual std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const DecoderState& start,
+                                                      const std::vector<int>& max_lengths,
                                                       const DecodingOptions& options) = 0;
-  // The same limit for every sentence.
-  std::vector<std::vector<Hypothesis>> search(Decoder& decoder, const Context& context, int batch,
-                                              int max_length, const DecodingOptions& options) {
-    return search(decoder, context, batch, std::vector<int>(static_cast<std::size_t>(batch), max_length),
-                  options);
-  }
 };
 
 }  // namespace nmt
