@@ -68,7 +68,8 @@ timed "$work/nmt.train" "$nmt" train --train-src "$data/train.es" --train-tgt "$
   --source-vocab "$work/spm.model" --target-vocab "$work/spm.model" -m "$work/nmt.nmt" $sizes \
   --attention "$attention" --max-epochs 0 --max-minutes "$minutes" --threads "$threads" --display-seconds 60 \
   2> "$work/nmt.train.log"
-nmt_tok=$(grep -o '([0-9]* tgt tok/s)' "$work/nmt.train.log" | tail -n 1 | tr -dc '0-9')
+# the final line's rate: training alone, validation and saving left out
+nmt_tok=$(grep -o '([0-9]* tgt tok/s' "$work/nmt.train.log" | tail -n 1 | tr -dc '0-9')
 
 step "training PyTorch for $minutes minutes ($threads threads, attention $attention)"
 timed "$work/torch.train" $torch_nmt train --src "$work/train.es.ids" --tgt "$work/train.en.ids" --vocab "$vocab" \
