@@ -3,21 +3,34 @@
 # the Bible corpus, same data, sizes, batch, optimizer and threads, one run at a
 # time. Prints a table of ratios (nmt / PyTorch).
 #
-#   bench/compare_pytorch.sh [--minutes M] [--threads N] [--work DIR]
+#   bench/compare_pytorch.sh [--minutes M] [--threads N] [--attention A] [--work DIR]
 #
-# --minutes M  training time of each system (default 10); BLEU is compared at it
-# --threads N  threads of both systems (default 2)
+# --minutes M    training time of each system (default 10); BLEU is compared at it
+# --threads N    threads of both systems (default 2)
+# --attention A  none, dot or general: the Luong attention of both models (default dot)
+# --work DIR     where the corpus, models and outputs go (default work/compare)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/work/compare"
 minutes=10
 threads=2
+attention=dot
 while [ $# -gt 0 ]; do
+  case "$1" in
+    --minutes|--threads|--attention|--work)
+      [ $# -ge 2 ] || { echo "compare_pytorch: $1 needs a value" >&2; exit 2; } ;;
+  esac
   case "$1" in
     --minutes) minutes=$2; shift ;;
     --threads) threads=$2; shift ;;
+    --attention)
+      case "$2" in
+        none|dot|general) attention=$2 ;;
+        *) echo "compare_pytorch: --attention must be none, dot or general, not '$2'" >&2; exit 2 ;;
+      esac
+      shift ;;
     --work) work=$2; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "compare_pytorch: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -49,16 +62,19 @@ sizes="--embedding-size 256 --hidden-size 512 --layers 2 --dropout 0.2"
 timed() { local out=$1; shift; /usr/bin/time -f '%M' -o "$out.rss" "$@"; }
 mib() { echo $(( $(tail -n 1 "$1.rss") / 1024 )); }
 
-step "training nmt for $minutes minutes ($threads threads)"
+step "training nmt for $minutes minutes ($threads threads, attention $attention)"
 rm -f "$work/nmt.nmt" "$work/nmt.nmt.checkpoint"
 timed "$work/nmt.train" "$nmt" train --train-src "$data/train.es" --train-tgt "$data/train.en" \
   --source-vocab "$work/spm.model" --target-vocab "$work/spm.model" -m "$work/nmt.nmt" $sizes \
-  --max-epochs 0 --max-minutes "$minutes" --threads "$threads" --display-seconds 60 2> "$work/nmt.train.log"
-nmt_tok=$(grep -o '([0-9]* tgt tok/s)' "$work/nmt.train.log" | tail -n 1 | tr -dc '0-9')
+  --attention "$attention" --max-epochs 0 --max-minutes "$minutes" --threads "$threads" --display-seconds 60 \
+  2> "$work/nmt.train.log"
+# the final line's rate: training alone, validation and saving left out
+nmt_tok=$(grep -o '([0-9]* tgt tok/s' "$work/nmt.train.log" | tail -n 1 | tr -dc '0-9')
 
-step "training PyTorch for $minutes minutes ($threads threads)"
+step "training PyTorch for $minutes minutes ($threads threads, attention $attention)"
 timed "$work/torch.train" $torch_nmt train --src "$work/train.es.ids" --tgt "$work/train.en.ids" --vocab "$vocab" \
-  --model "$work/torch.pt" $sizes --minutes "$minutes" --threads "$threads" > "$work/torch.train.json"
+  --model "$work/torch.pt" $sizes --attention "$attention" --minutes "$minutes" --threads "$threads" \
+  > "$work/torch.train.json"
 torch_tok=$(/usr/bin/python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['target_tokens_per_second']))" "$work/torch.train.json")
 
 # score NAME FILE: a score of the test translation (2 decimals)
@@ -98,7 +114,7 @@ step_ratio=$(grep -o 'ratio whole step / matmul: [0-9.]*' "$work/bench_train.txt
 
 {
 echo
-echo "nmt vs PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') | $threads threads | $isa | $minutes minutes of training each"
+echo "nmt vs PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') | $threads threads | $isa | attention $attention | $minutes minutes of training each"
 printf '%-34s %12s %12s %8s\n' "" "nmt" "PyTorch" "ratio"
 printf '%-34s %12s %12s %8s\n' "training target tokens/s" "$nmt_tok" "$torch_tok" "$(ratio "$nmt_tok" "$torch_tok")"
 printf '%-34s %12s %12s %8s\n' "peak memory in training (MiB)" "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")" "$(ratio "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")")"

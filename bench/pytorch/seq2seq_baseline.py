@@ -9,7 +9,16 @@ layer, output layer applied only at non-padding positions, cross-entropy with
 label smoothing, Adam, gradient-norm clipping. The source is reversed, as nmt's
 default. Input is subword ids (one sentence per line, from `nmt tokenize --ids`).
 
+With --attention dot|general, nmt's Luong global attention (Luong et al., 2015)
+without input feeding, read after the decoder LSTM so the LSTM still runs over
+all target steps at once: scores h_t . e_s (dot) or h_t . (W_a e_s) (general)
+over the encoder's top-layer outputs e_s at real source positions, context
+c_t = sum_s a(t, s) e_s, and tanh(W_c [c_t; h_t]) (no biases) in place of h_t
+before dropout and the output layer. The encoder's final states still seed
+the decoder.
+
   seq2seq_baseline.py train --src F --tgt F --vocab V --model OUT [--steps N | --minutes M]
+                            [--attention none|dot|general]
   seq2seq_baseline.py translate --model M --src F --out F [--beam-size K] [--batch-size N]
 
 Every command prints one JSON line with its figures on stdout.
@@ -22,13 +31,50 @@ import time
 
 import torch
 import torch.nn as nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
+ATTENTION_TYPES = ("none", "dot", "general")
+
+
+class Memory:
+    """What attention reads of a batch's source, batch-first: the encoder's
+    top-layer outputs [N, S, H], the keys they are scored by (themselves for
+    dot, W_a e_s for general, computed once per batch rather than per decoder
+    step) and where the padding is [N, 1, S]."""
+
+    def __init__(self, values, keys, padding):
+        self.values, self.keys, self.padding = values, keys, padding
+
+    def repeat_interleave(self, k):
+        """Each sentence's rows k times, as beam search lays out its beams."""
+        return Memory(*(x.repeat_interleave(k, dim=0) for x in (self.values, self.keys, self.padding)))
+
+
+class LuongAttention(nn.Module):
+    def __init__(self, kind, hidden):
+        super().__init__()
+        self.score = nn.Linear(hidden, hidden, bias=False) if kind == "general" else None
+        self.combine = nn.Linear(2 * hidden, hidden, bias=False)
+
+    def memory(self, outputs, lengths):
+        """outputs [S, N, H] of the encoder, lengths [N] -> Memory."""
+        values = outputs.transpose(0, 1)
+        keys = self.score(values) if self.score is not None else values
+        positions = torch.arange(values.size(1)).unsqueeze(0)
+        padding = (positions >= torch.as_tensor(lengths).unsqueeze(1)).unsqueeze(1)
+        return Memory(values, keys, padding)
+
+    def forward(self, states, memory):
+        """Decoder states [T, N, H] -> tanh(W_c [c_t; h_t]) [T, N, H], all steps at once."""
+        queries = states.transpose(0, 1)
+        scores = torch.bmm(queries, memory.keys.transpose(1, 2)).masked_fill(memory.padding, float("-inf"))
+        context = torch.bmm(torch.softmax(scores, dim=-1), memory.values)
+        return torch.tanh(self.combine(torch.cat([context, queries], dim=-1))).transpose(0, 1)
 
 
 class Seq2Seq(nn.Module):
-    def __init__(self, vocab, embedding, hidden, layers, dropout):
+    def __init__(self, vocab, embedding, hidden, layers, dropout, attention="none"):
         super().__init__()
         self.src_embedding = nn.Embedding(vocab, embedding, padding_idx=PAD)
         self.tgt_embedding = nn.Embedding(vocab, embedding, padding_idx=PAD)
@@ -36,15 +82,28 @@ class Seq2Seq(nn.Module):
         self.decoder = nn.LSTM(embedding, hidden, layers, dropout=dropout)
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden, vocab)
+        self.attention = LuongAttention(attention, hidden) if attention != "none" else None
+
+    def initialize(self):
+        """Uniform in [-0.1, 0.1]; attention keeps nn.Linear's own
+        [-1/sqrt(in), 1/sqrt(in)], as nmt initializes it."""
+        for name, p in self.named_parameters():
+            if not name.startswith("attention."):
+                nn.init.uniform_(p, -0.1, 0.1)
 
     def encode(self, src, lengths):
-        """src [T, N] padded at the end, lengths sorted descending -> (h, c)."""
+        """src [T, N] padded at the end, lengths sorted descending -> ((h, c), Memory or None)."""
         packed = pack_padded_sequence(self.src_embedding(src), lengths)
-        _, state = self.encoder(packed)
-        return state
+        outputs, state = self.encoder(packed)
+        if self.attention is None:
+            return state, None
+        outputs, _ = pad_packed_sequence(outputs, total_length=src.size(0))
+        return state, self.attention.memory(outputs, lengths)
 
-    def decode(self, tgt_in, state):
+    def decode(self, tgt_in, state, memory=None):
         out, state = self.decoder(self.tgt_embedding(tgt_in), state)
+        if self.attention is not None:
+            out = self.attention(out, memory)
         return self.dropout(out), state
 
 
@@ -84,9 +143,8 @@ def train(args):
     rng = random.Random(args.seed)
     pairs = [(s, t) for s, t in zip(read_ids(args.src), read_ids(args.tgt))
              if s and t and len(s) <= args.max_length and len(t) <= args.max_length]
-    model = Seq2Seq(args.vocab, args.embedding_size, args.hidden_size, args.layers, args.dropout)
-    for p in model.parameters():
-        nn.init.uniform_(p, -0.1, 0.1)
+    model = Seq2Seq(args.vocab, args.embedding_size, args.hidden_size, args.layers, args.dropout, args.attention)
+    model.initialize()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing, reduction="sum")
     model.train()
@@ -96,7 +154,7 @@ def train(args):
     while not done:
         for indices in make_batches(pairs, args.batch_size, rng):
             src, lengths, tgt_in, tgt_out = tensors(pairs, indices)
-            out, _ = model.decode(tgt_in, model.encode(src, lengths))
+            out, _ = model.decode(tgt_in, *model.encode(src, lengths))
             mask = tgt_out != PAD
             logits = model.output(out[mask])  # only real positions reach the output layer
             n_tokens = int(mask.sum())
@@ -120,13 +178,13 @@ def train(args):
 
 @torch.no_grad()
 def greedy(model, src, lengths, max_len):
-    h, c = model.encode(src, lengths)
+    (h, c), memory = model.encode(src, lengths)
     n = src.size(1)
     prev = torch.full((1, n), BOS, dtype=torch.long)
     outputs = torch.zeros((max_len, n), dtype=torch.long)
     finished = torch.zeros(n, dtype=torch.bool)
     for t in range(max_len):
-        out, (h, c) = model.decode(prev, (h, c))
+        out, (h, c) = model.decode(prev, (h, c), memory)
         token = model.output(out[0]).argmax(-1)
         token = torch.where(finished, torch.full_like(token, PAD), token)
         outputs[t] = token
@@ -140,18 +198,22 @@ def greedy(model, src, lengths, max_len):
 @torch.no_grad()
 def beam(model, src, lengths, max_len, k, alpha=0.6):
     """Batched beam search: batch x beam rows advance together; states of
-    surviving beams are gathered; a sentence is done when k hypotheses ended."""
-    h, c = model.encode(src, lengths)
+    surviving beams are gathered; a sentence is done when k hypotheses ended.
+    Rows i * k .. i * k + k - 1 belong to sentence i, so the encoder outputs,
+    repeated per beam once, never need gathering."""
+    (h, c), memory = model.encode(src, lengths)
     n = src.size(1)
     h = h.repeat_interleave(k, dim=1)
     c = c.repeat_interleave(k, dim=1)
+    if memory is not None:
+        memory = memory.repeat_interleave(k)
     scores = torch.full((n, k), float("-inf"))
     scores[:, 0] = 0.0
     prev = torch.full((1, n * k), BOS, dtype=torch.long)
     history = torch.zeros((n, k, 0), dtype=torch.long)
     finished = [[] for _ in range(n)]
     for t in range(max_len):
-        out, (h, c) = model.decode(prev, (h, c))
+        out, (h, c) = model.decode(prev, (h, c), memory)
         logp = torch.log_softmax(model.output(out[0]), -1)
         vocab = logp.size(-1)
         total = (scores.unsqueeze(-1) + logp.view(n, k, vocab)).view(n, -1)
@@ -192,7 +254,8 @@ def beam(model, src, lengths, max_len, k, alpha=0.6):
 def translate(args):
     saved = torch.load(args.model)
     a = saved["args"]
-    model = Seq2Seq(a["vocab"], a["embedding_size"], a["hidden_size"], a["layers"], a["dropout"])
+    model = Seq2Seq(a["vocab"], a["embedding_size"], a["hidden_size"], a["layers"], a["dropout"],
+                    a.get("attention", "none"))  # models saved before attention have none
     model.load_state_dict(saved["state"])
     model.eval()
     sources = read_ids(args.src)
@@ -247,6 +310,8 @@ def main():
     t.add_argument("--clip-norm", type=float, default=5.0)
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--max-length", type=int, default=100)
+    t.add_argument("--attention", choices=ATTENTION_TYPES, default="none",
+                   help="Luong attention over the encoder's outputs, as nmt train --attention")
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--threads", type=int, default=1)
     d = sub.add_parser("translate")
