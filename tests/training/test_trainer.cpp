@@ -159,7 +159,7 @@ BOOST_AUTO_TEST_CASE(model_and_checkpoint_carry_the_configuration_and_state) {
   nmt::DnnContext dnn;
   auto options = task.options;
   options.model_path = (task.dir / "model.nmt").string();
-  options.max_steps = 9;  // validations (and epoch ends) at 4 and 8, a checkpoint at the end
+  options.max_steps = 9;  // validations (and epoch ends) at 4 and 8, and one at the end
   options.config_yaml = "hidden-size: 12\nmax-steps: 9\n";
   options.keep_checkpoints = 2;
   options.log_json = (task.dir / "log.jsonl").string();
@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(model_and_checkpoint_carry_the_configuration_and_state) {
       nmt::ModelFileReader::load(options.model_path + ".checkpoint").section("training/state"));
   BOOST_TEST(saved.at("step").get<int>() == 9);
   BOOST_TEST(saved.at("validations").get<int>() == state.validations);
-  BOOST_TEST(state.validations == 2);
+  BOOST_TEST(state.validations == 3);
   BOOST_TEST(saved.at("best_bleu").get<double>() == state.best_bleu);
   BOOST_TEST(state.best_perplexity > 1.0);
 
@@ -191,13 +191,14 @@ BOOST_AUTO_TEST_CASE(model_and_checkpoint_carry_the_configuration_and_state) {
   std::ifstream log(options.log_json);
   std::vector<nlohmann::json> records;
   for (std::string line; std::getline(log, line);) records.push_back(nlohmann::json::parse(line));
-  BOOST_REQUIRE(records.size() == 2);
+  BOOST_REQUIRE(records.size() == 3);
   BOOST_TEST(records[0].at("type") == "valid");
   BOOST_TEST(records[0].at("step") == 4);
   BOOST_TEST(records[1].at("step") == 8);
+  BOOST_TEST(records[2].at("step") == 9);
   BOOST_TEST(records[0].at("best") == true);
-  BOOST_TEST(std::min(records[0].at("perplexity").get<double>(), records[1].at("perplexity").get<double>()) ==
-             state.best_perplexity);
+  BOOST_TEST(std::min({records[0].at("perplexity").get<double>(), records[1].at("perplexity").get<double>(),
+                       records[2].at("perplexity").get<double>()}) == state.best_perplexity);
 }
 
 BOOST_AUTO_TEST_CASE(resuming_a_finished_run_trains_no_further) {
@@ -286,4 +287,30 @@ BOOST_AUTO_TEST_CASE(plateau_decay_scales_the_rate_after_each_stalled_validation
   BOOST_TEST(validations == 40);
   BOOST_TEST(stalls > 0);  // the case the decay is for happened
   BOOST_TEST(state.learning_rate_scale == scale);
+}
+
+BOOST_AUTO_TEST_CASE(a_run_that_stops_on_a_limit_validates_its_final_steps) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "final.nmt").string();
+  options.valid_every = 4;
+  options.max_steps = 10;
+  options.log_json = (task.dir / "final.jsonl").string();
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer(options, model).run();
+  std::vector<std::int64_t> validated;
+  std::ifstream log(options.log_json);
+  for (std::string line; std::getline(log, line);) {
+    const auto record = nlohmann::json::parse(line);
+    if (record.at("type") == "valid") validated.push_back(record.at("step"));
+  }
+  BOOST_TEST(validated == (std::vector<std::int64_t>{4, 8, 10}), boost::test_tools::per_element());
+
+  // Resuming the finished run neither trains nor validates again.
+  const auto checkpoint = nmt::ModelFileReader::load(options.model_path + ".checkpoint");
+  auto resumed = nmt::TranslationModel::read(dnn, checkpoint);
+  nmt::Trainer trainer(options, resumed);
+  trainer.resume(checkpoint);
+  BOOST_TEST(trainer.run().validations == 3);
 }

@@ -207,6 +207,7 @@ bool Trainer::after_validation(const Validation& result) {
 bool Trainer::validate_and_save() {
   const auto start = Clock::now();
   bool stop = false;
+  validated_step_ = state_.step;
   if (valid_.pairs.empty()) save_model();
   else stop = after_validation(validate());
   state_.overhead_seconds += seconds_since(start);
@@ -290,6 +291,7 @@ std::string Trainer::limit_reached() const {
 TrainingState Trainer::run() {
   run_start_ = Clock::now();
   seconds_before_run_ = state_.seconds;
+  validated_step_ = state_.step;  // a resumed run has nothing new to validate yet
   window_ = Window{};
   const std::string early_stop =
       "early stopping: no improvement in " + std::to_string(options_.patience) + " validations";
@@ -327,10 +329,17 @@ TrainingState Trainer::run() {
       }
     }
   }
-  // A model file always exists at the end, even if no validation ran yet.
-  if (!state_.has_best) {
-    if (!valid_.pairs.empty() && !stop_requested) after_validation(validate());
-    else save_model();
+  // The steps since the last validation count too: a run that stops on a
+  // limit validates its final weights (the best model may be them). An
+  // interrupted run leaves that to the checkpoint. Either way a model file
+  // exists at the end.
+  if (stop_requested) {
+    if (!state_.has_best) save_model();
+  } else if (validated_step_ != state_.step || !state_.has_best) {
+    const auto start = Clock::now();
+    if (valid_.pairs.empty()) save_model();
+    else after_validation(validate());
+    state_.overhead_seconds += seconds_since(start);
   }
   if (checkpoint_step_ != state_.step) save_checkpoint();
   update_seconds();

@@ -141,6 +141,7 @@ class Trainer {
   double seconds_before_run_ = 0;
   Window window_;
   std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written by this run
+  std::int64_t validated_step_ = -1;   // step of the last validation (or save, without validation data)
 };
 
 }  // namespace nmt
