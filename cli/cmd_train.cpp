@@ -73,8 +73,8 @@ int run_train(const Args& args) {
        "the encoder's bottom layer reads the source both ways (with --layers 1 its outputs are 2H wide)");
   po::options_description training("Training");
   training.add_options()
-      ("batch-size", po::value(&options.batching.batch_sentences)->default_value(64), "sentences per batch")
-      ("batch-tokens", po::value(&options.batching.batch_tokens)->default_value(0), "if > 0: padded target tokens per batch")
+      ("batch-size", po::value(&options.batching.sentences)->default_value(64), "sentences per batch")
+      ("batch-tokens", po::value(&options.batching.tokens)->default_value(0), "if > 0: padded target tokens per batch")
       ("accumulate", po::value(&options.accumulate)->default_value(1), "batches per optimizer step")
       ("optimizer", choice(&optimizer, "optimizer", enum_choices(optimizer_method_names()))->default_value(optimizer), "optimizer")
       ("learning-rate", po::value(&options.schedule.base)->default_value(1e-3, "0.001"), "learning rate")

@@ -24,7 +24,7 @@ std::vector<float> Scorer::score_ids(const std::vector<SentencePair>& pairs, con
   const bool reverse = network_.config().reverse_source;
   Encoder& encoder = network_.encoder();
   Decoder& decoder = network_.decoder();
-  for (const auto& indices : source_batches(source_lengths, limits)) {
+  for (const auto& indices : plan_inference_batches(source_lengths, limits, true)) {
     const Batch batch = make_batch(pairs, indices, reverse);
     encoder.forward(batch.source.data(), batch.source_length, batch.batch_size, false);
     if (network_.config().attention) {

@@ -34,16 +34,13 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
 
   // The decoder reads only the context (and, with attention, the encoder's
   // outputs under a per-sentence length mask), so a decoder batch may hold
-  // several source lengths: sentences in order of length are cut within the
-  // limits, each batch is encoded in runs of one length (the encoder's
-  // constraint), and the runs' contexts are stacked. Large decoder batches
-  // matter: every step streams the projection and LSTM weights from memory
-  // once per batch.
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < sources.size(); ++i)
-    if (!sources[i].empty()) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sources[a].size() < sources[b].size(); });
+  // several source lengths: each batch is encoded in runs of one length (the
+  // encoder's constraint), and the runs' contexts are stacked. Large decoder
+  // batches matter: every step streams the projection and LSTM weights from
+  // memory once per batch.
+  std::vector<std::size_t> lengths;
+  for (const auto& source : sources) lengths.push_back(source.size());
+  const auto batches = plan_inference_batches(lengths, limits, false);
 
   std::vector<std::vector<Hypothesis>> results(sources.size(), std::vector<Hypothesis>(1));
   std::vector<Tensor> stacked_h(static_cast<std::size_t>(layers)), stacked_c(stacked_h.size());
@@ -56,39 +53,33 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
   Tensor stacked_outputs;
   std::vector<int> batch_source, max_lengths, source_lengths;
   std::vector<const std::vector<int>*> run;
-  std::size_t start = 0;
-  while (start < order.size()) {
-    std::size_t end = start;
-    std::size_t tokens = 0;
-    while (end < order.size() && end - start < static_cast<std::size_t>(limits.sentences) &&
-           (limits.tokens <= 0 || end == start ||
-            tokens + sources[order[end]].size() <= static_cast<std::size_t>(limits.tokens)))
-      tokens += sources[order[end++]].size();
-    const int batch = static_cast<int>(end - start);
+  for (const BatchIndices& members : batches) {
+    const auto length_of = [&](std::size_t k) { return sources[members[k]].size(); };
+    const int batch = static_cast<int>(members.size());
     for (auto& h : stacked_h) h.resize({batch, hidden});
     for (auto& c : stacked_c) c.resize({batch, hidden});
     max_lengths.clear();
     source_lengths.clear();
     if (attention) {
       // Sorted by length: the batch's last sentence is its longest.
-      stacked_outputs.resize({static_cast<int64_t>(sources[order[end - 1]].size()), batch, output_size});
+      stacked_outputs.resize({static_cast<int64_t>(length_of(members.size() - 1)), batch, output_size});
       stacked_outputs.zero();
     }
-    for (std::size_t first = start; first < end;) {
-      const std::size_t length = sources[order[first]].size();
+    for (std::size_t first = 0; first < members.size();) {
+      const std::size_t length = length_of(first);
       std::size_t last = first;
       run.clear();
-      while (last < end && sources[order[last]].size() == length) run.push_back(&sources[order[last++]]);
+      while (last < members.size() && length_of(last) == length) run.push_back(&sources[members[last++]]);
       layout_sources(run, reverse, batch_source);
       encoder.forward(batch_source.data(), static_cast<int>(length), static_cast<int>(run.size()), false);
       const Context context = encoder.context();
-      const std::size_t offset = (first - start) * static_cast<std::size_t>(hidden);
+      const std::size_t offset = first * static_cast<std::size_t>(hidden);
       const std::size_t count = run.size() * static_cast<std::size_t>(hidden);
       for (int l = 0; l < layers; ++l) {
         std::copy_n(context[l].h->data(), count, stacked_h[l].data() + offset);
         std::copy_n(context[l].c->data(), count, stacked_c[l].data() + offset);
       }
-      if (attention) stack_outputs(encoder.outputs(), static_cast<int64_t>(first - start), stacked_outputs);
+      if (attention) stack_outputs(encoder.outputs(), static_cast<int64_t>(first), stacked_outputs);
       max_lengths.insert(max_lengths.end(), run.size(), max_output_length(options, static_cast<int>(length)));
       source_lengths.insert(source_lengths.end(), run.size(), static_cast<int>(length));
       first = last;
@@ -99,8 +90,7 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
     const DecoderState initial =
         attention ? decoder.start(context, stacked_outputs, source_lengths) : decoder.start(context);
     auto found = decode(decoder, initial, max_lengths, options);
-    for (int b = 0; b < batch; ++b) results[order[start + b]] = std::move(found[b]);
-    start = end;
+    for (int b = 0; b < batch; ++b) results[members[static_cast<std::size_t>(b)]] = std::move(found[b]);
   }
   // The encoder read a reversed source backwards: its position j is the
   // sentence's subword L - 1 - j.

@@ -12,7 +12,7 @@
 #include "nmt/decoder/search/greedy_search.h"
 #include "nmt/model/seq2seq_model.h"
 #include "nmt/tokenization/subword_model.h"
-#include "nmt/training/batching.h"
+#include "nmt/model/batching.h"
 #include "nmt/training/gradients.h"
 #include "nmt/training/optimizer.h"
 
@@ -274,10 +274,9 @@ void check_overfits_twenty_pairs(const std::string& attention) {
     pairs.insert(pairs.end(), group.begin(), group.end());
   }
   nmt::Optimizer adam({}, model.parameters());
-  nmt::BatchingOptions batching;
-  batching.batch_sentences = 5;
+  const nmt::BatchLimits batching{5, 0};
   for (int epoch = 0; epoch < 300; ++epoch) {
-    for (const auto& indices : nmt::plan_epoch(pairs, batching, 9, epoch)) {
+    for (const auto& indices : nmt::plan_training_batches(pairs, batching, 9, epoch)) {
       const auto batch = nmt::make_batch(pairs, indices, true);
       model.zero_grad();
       model.train_batch(batch, 0.0f, 1.0f / batch.target_tokens, epoch);

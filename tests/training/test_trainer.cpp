@@ -57,7 +57,7 @@ struct TinyTask {
     options.train_target = (dir / "train.tgt").string();
     options.valid_source = (dir / "valid.src").string();
     options.valid_target = (dir / "valid.tgt").string();
-    options.batching.batch_sentences = 8;
+    options.batching.sentences = 8;
     options.accumulate = 2;
     options.max_epochs = 0;
     options.valid_every = 4;

@@ -148,10 +148,11 @@ Trainer::Validation Trainer::validate() {
   Validation result;
   double nll = 0;
   std::size_t tokens = 0;
-  BatchingOptions batching;
-  batching.batch_sentences = options_.valid_batch_size;
+  const BatchLimits limits{options_.valid_batch_size, 0};
   const bool reverse = model_.network->config().reverse_source;
-  for (const auto& indices : plan_epoch(valid_.pairs, batching, 0, 0)) {
+  std::vector<std::size_t> source_lengths;
+  for (const auto& pair : valid_.pairs) source_lengths.push_back(pair.source.size());
+  for (const auto& indices : plan_inference_batches(source_lengths, limits, true)) {
     const auto sums = model_.network->evaluate_batch(make_batch(valid_.pairs, indices, reverse));
     nll += sums.nll;
     tokens += sums.tokens;
@@ -160,7 +161,7 @@ Trainer::Validation Trainer::validate() {
   Translator translator(model_);
   const auto hypotheses =
       translator.translate(valid_source_lines_, options_.valid_decoding,
-                           BatchLimits{options_.valid_batch_size, 0});
+                           limits);
   eval::Bleu bleu;
   result.bleu = eval::corpus_score(bleu, hypotheses, valid_target_lines_);
   return result;
@@ -302,7 +303,7 @@ TrainingState Trainer::run() {
       reason = "reached --max-epochs " + std::to_string(options_.max_epochs);
       break;
     }
-    const auto plan = plan_epoch(train_.pairs, options_.batching, options_.seed,
+    const auto plan = plan_training_batches(train_.pairs, options_.batching, options_.seed,
                                  static_cast<std::uint64_t>(state_.epoch));
     while (state_.batch_in_epoch < static_cast<std::int64_t>(plan.size())) {
       // Checked before the step, so resuming a finished run trains no further.

@@ -7,9 +7,8 @@
 
 #include <vector>
 
-#include "nmt/model/batch.h"
+#include "nmt/model/batching.h"
 #include "nmt/model/seq2seq_model.h"
-#include "nmt/model/source_batches.h"
 
 namespace nmt {
 
@@ -25,7 +24,7 @@ class Scorer {
  private:
   Seq2SeqModel& network_;
   std::vector<float> token_log_probs_;
-  std::vector<int> source_lengths_;  // one length per batch (source_batches), for attention
+  std::vector<int> source_lengths_;  // one length per batch, for attention
 };
 
 }  // namespace nmt

@@ -13,7 +13,7 @@
 #include "nmt/decoder/decoder.h"
 #include "nmt/encoder/encoder.h"
 #include "nmt/layers/softmax_cross_entropy.h"
-#include "nmt/model/batch.h"
+#include "nmt/model/batching.h"
 #include "nmt/model/model_config.h"
 
 namespace nmt {

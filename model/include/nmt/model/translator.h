@@ -8,7 +8,7 @@
 
 #include "nmt/decoder/decoding_options.h"
 #include "nmt/decoder/search/search_strategy.h"
-#include "nmt/model/source_batches.h"
+#include "nmt/model/batching.h"
 #include "nmt/model/translation_model.h"
 
 namespace nmt {

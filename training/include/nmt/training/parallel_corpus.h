@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "nmt/model/batch.h"
+#include "nmt/model/batching.h"
 #include "nmt/tokenization/subword_model.h"
 
 namespace nmt {

@@ -18,7 +18,6 @@
 #include "nmt/core/enum_names.h"
 #include "nmt/decoder/decoding_options.h"
 #include "nmt/model/translation_model.h"
-#include "nmt/training/batching.h"
 #include "nmt/training/checkpoint_files.h"
 #include "nmt/training/learning_rate.h"
 #include "nmt/training/optimizer.h"
@@ -41,7 +40,7 @@ struct TrainingOptions {
   std::string valid_source, valid_target;  // optional
   std::string model_path = "model.nmt";
   CorpusFilter filter;
-  BatchingOptions batching;
+  BatchLimits batching{64, 0};  // tokens: padded target tokens
   int accumulate = 1;  // batches per optimizer step
   OptimizerOptions optimizer;
   LearningRateSchedule schedule;

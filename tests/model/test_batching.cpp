@@ -1,11 +1,11 @@
-#define BOOST_TEST_MODULE training
 #include <boost/test/unit_test.hpp>
 
 #include <random>
 #include <set>
 
 #include "nmt/tokenization/subword_model.h"
-#include "nmt/training/batching.h"
+#include "nmt/core/error.h"
+#include "nmt/model/batching.h"
 
 namespace {
 
@@ -25,9 +25,8 @@ std::vector<nmt::SentencePair> random_pairs(std::size_t count) {
 
 BOOST_AUTO_TEST_CASE(every_pair_once_per_epoch_with_one_source_length_per_batch) {
   const auto pairs = random_pairs(500);
-  nmt::BatchingOptions options;
-  options.batch_sentences = 16;
-  const auto plan = nmt::plan_epoch(pairs, options, 42, 0);
+  const nmt::BatchLimits limits{16, 0};
+  const auto plan = nmt::plan_training_batches(pairs, limits, 42, 0);
   std::multiset<std::size_t> seen;
   for (const auto& batch : plan) {
     BOOST_TEST(!batch.empty());
@@ -43,10 +42,8 @@ BOOST_AUTO_TEST_CASE(every_pair_once_per_epoch_with_one_source_length_per_batch)
 
 BOOST_AUTO_TEST_CASE(token_budget_bounds_padded_target_tokens) {
   const auto pairs = random_pairs(500);
-  nmt::BatchingOptions options;
-  options.batch_sentences = 1000;
-  options.batch_tokens = 64;
-  for (const auto& indices : nmt::plan_epoch(pairs, options, 1, 3)) {
+  const nmt::BatchLimits limits{1000, 64};
+  for (const auto& indices : nmt::plan_training_batches(pairs, limits, 1, 3)) {
     const auto batch = nmt::make_batch(pairs, indices, false);
     BOOST_TEST((batch.batch_size == 1 || batch.batch_size * batch.target_length <= 64));
   }
@@ -54,10 +51,13 @@ BOOST_AUTO_TEST_CASE(token_budget_bounds_padded_target_tokens) {
 
 BOOST_AUTO_TEST_CASE(plans_repeat_for_the_same_seed_and_epoch_and_differ_otherwise) {
   const auto pairs = random_pairs(300);
-  const nmt::BatchingOptions options;
-  BOOST_TEST((nmt::plan_epoch(pairs, options, 5, 2) == nmt::plan_epoch(pairs, options, 5, 2)));
-  BOOST_TEST((nmt::plan_epoch(pairs, options, 5, 2) != nmt::plan_epoch(pairs, options, 5, 3)));
-  BOOST_TEST((nmt::plan_epoch(pairs, options, 5, 2) != nmt::plan_epoch(pairs, options, 6, 2)));
+  const nmt::BatchLimits limits;
+  const auto plan = [&](std::uint64_t seed, std::uint64_t epoch) {
+    return nmt::plan_training_batches(pairs, limits, seed, epoch);
+  };
+  BOOST_TEST((plan(5, 2) == plan(5, 2)));
+  BOOST_TEST((plan(5, 2) != plan(5, 3)));
+  BOOST_TEST((plan(5, 2) != plan(6, 2)));
 }
 
 BOOST_AUTO_TEST_CASE(batch_is_time_major_with_shifted_targets_and_padding) {
@@ -77,4 +77,34 @@ BOOST_AUTO_TEST_CASE(batch_is_time_major_with_shifted_targets_and_padding) {
   const auto reversed = nmt::make_batch(pairs, {0, 1}, true);
   const std::vector<int> reversed_source{12, 15, 11, 14, 10, 13};
   BOOST_TEST(reversed.source == reversed_source, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(inference_batches_are_sorted_by_length_and_cut_within_the_limits) {
+  const std::vector<std::size_t> lengths{5, 0, 3, 5, 1, 3, 3, 9, 1, 5};
+  for (const bool one_length : {false, true}) {
+    const auto batches = nmt::plan_inference_batches(lengths, nmt::BatchLimits{3, 10}, one_length);
+    std::vector<std::size_t> order;
+    for (const auto& batch : batches) {
+      BOOST_TEST(!batch.empty());
+      BOOST_TEST(batch.size() <= 3u);
+      std::size_t tokens = 0;
+      for (const auto index : batch) tokens += lengths[index];
+      BOOST_TEST((batch.size() == 1 || tokens <= 10));
+      if (one_length)
+        for (const auto index : batch) BOOST_TEST(lengths[index] == lengths[batch.front()]);
+      order.insert(order.end(), batch.begin(), batch.end());
+    }
+    // Every non-empty source once, shortest first, input order within a length.
+    const std::vector<std::size_t> expected{4, 8, 2, 5, 6, 0, 3, 9, 7};
+    BOOST_TEST(order == expected, boost::test_tools::per_element());
+  }
+  // Mixed lengths fill batches up to the limits; one length per batch splits at every new length.
+  const auto mixed = nmt::plan_inference_batches(lengths, nmt::BatchLimits{3, 10}, false);
+  BOOST_TEST(mixed.front() == (nmt::BatchIndices{4, 8, 2}), boost::test_tools::per_element());
+  const auto split = nmt::plan_inference_batches(lengths, nmt::BatchLimits{3, 10}, true);
+  BOOST_TEST(split.front() == (nmt::BatchIndices{4, 8}), boost::test_tools::per_element());
+  // A sentence over the token limit still gets a batch of its own.
+  const auto alone = nmt::plan_inference_batches({20, 2}, nmt::BatchLimits{8, 10}, false);
+  BOOST_TEST(alone.size() == 2u);
+  BOOST_CHECK_THROW(nmt::plan_inference_batches(lengths, nmt::BatchLimits{0, 0}, false), nmt::Error);
 }
