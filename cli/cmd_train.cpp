@@ -67,7 +67,7 @@ int run_train(const Args& args) {
       ("dropout", po::value(&config.dropout)->default_value(config.dropout, "0.2"), "dropout between layers and before the output")
       ("tied-embeddings", po::bool_switch(&tied), "share target embedding and output projection (needs E = H)")
       ("reverse-source", po::value(&config.reverse_source)->default_value(true, "true"), "read the source backwards")
-      ("attention", choice(&attention, "attention", {"none", "dot", "general"})->default_value("none"),
+      ("attention", choice(&attention, "attention", {"none", "dot", "general"})->default_value("dot"),
        "Luong attention over the encoder's outputs: none, dot (score h.s) or general (h.W s)")
       ("bidirectional-encoder", po::bool_switch(&bidirectional),
        "the encoder's bottom layer reads the source both ways (with --layers 1 its outputs are 2H wide)");

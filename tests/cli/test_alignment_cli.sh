@@ -12,7 +12,7 @@ small="--embedding-size 16 --hidden-size 32 --layers 1 --vocab-size 30 --batch-s
 expect_exit 0 "train with attention" -- "$nmt" train --train-src train.src --train-tgt train.tgt -m att.nmt $small \
   --max-steps 100 --attention general
 expect_exit 0 "train without attention" -- "$nmt" train --train-src train.src --train-tgt train.tgt -m plain.nmt \
-  $small --max-steps 5
+  $small --attention none --max-steps 5
 printf 'uno dos tres\n\ngato\ncasa perro gato perro\ntres tres\n' > input.src
 run() { "$nmt" translate -m att.nmt -i input.src --quiet --max-length 12 --threads 1 "$@"; }
 pieces() { "$nmt" tokenize -m att.nmt.spm.model | awk '{ print NF }'; }

@@ -55,9 +55,12 @@ for attention in dot general; do
       "$(paste -d ' ' <(cut -d ' ' -f 1 out.tgt) scores.txt | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-3) print }')" ""
   done
 done
-# Without the option the model has none, as before.
-expect_exit 0 "train without --attention" -- "$nmt" train --train-src train.src --train-tgt train.tgt -m plain.nmt \
+# Without the option the model has dot attention (the default recipe); none is asked for.
+expect_exit 0 "train without --attention" -- "$nmt" train --train-src train.src --train-tgt train.tgt -m default.nmt \
   $small --max-steps 5
+expect_contains "info shows the default attention" "$("$nmt" info default.nmt)" "attention:         dot"
+expect_exit 0 "train with --attention none" -- "$nmt" train --train-src train.src --train-tgt train.tgt -m plain.nmt \
+  $small --attention none --max-steps 5
 expect_contains "info shows no attention" "$("$nmt" info plain.nmt)" "attention:         none"
 
 finish
