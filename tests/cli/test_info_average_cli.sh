@@ -73,7 +73,7 @@ write_toy_corpus 5
 printf 'uno dos\ngato\ncasa perro\n' > valid.src
 printf 'one two\ncat\nhouse dog\n' > valid.tgt
 small="--embedding-size 16 --hidden-size 32 --layers 1 --vocab-size 30 --batch-size 16 --threads 1"
-run="--train-src train.src --train-tgt train.tgt --valid-src valid.src --valid-tgt valid.tgt -m m.nmt $small --attention none"
+run="--train-src train.src --train-tgt train.tgt --valid-src valid.src --valid-tgt valid.tgt -m m.nmt $small --attention none --dropout 0.2"
 
 expect_exit 0 "train to step 15" -- "$nmt" train $run --max-steps 15 --valid-every 15
 parameters=$(sed -n 's/.* | \([0-9][0-9]*\) parameters$/\1/p' <<< "$stderr")
@@ -164,7 +164,7 @@ expect_exit 0 "average keeps the first file's record" -- "$nmt" average -o kept.
 expect_contains "average: training config kept" "$("$nmt" info kept.nmt)" "  best_bleu:       12.5"
 
 # nmt average, refusals.
-"$nmt" train --train-src train.src --train-tgt train.tgt -m other.nmt --embedding-size 16 --hidden-size 24 --layers 1 --attention none \
+"$nmt" train --train-src train.src --train-tgt train.tgt -m other.nmt --embedding-size 16 --hidden-size 24 --layers 1 --attention none --dropout 0.2 \
   --batch-size 16 --threads 1 --max-steps 2 --source-vocab m.nmt.spm.model --target-vocab m.nmt.spm.model 2>/dev/null ||
   fail "train other.nmt"
 expect_exit 1 "average of two architectures" -- "$nmt" average -o x.nmt step30.nmt other.nmt

@@ -10,7 +10,7 @@ enter_scratch_dir
 write_toy_corpus 7
 printf 'uno dos\ngato\ncasa perro\n' > valid.src
 printf 'one two\ncat\nhouse dog\n' > valid.tgt
-small="--embedding-size 16 --hidden-size 32 --layers 1 --vocab-size 30 --batch-size 16 --threads 1"
+small="--embedding-size 16 --hidden-size 32 --layers 1 --vocab-size 30 --batch-size 16 --threads 1 --learning-rate 0.001 --lr-decay none"
 train=(--train-src train.src --train-tgt train.tgt --valid-src valid.src --valid-tgt valid.tgt -m m.nmt $small)
 
 expect_exit 0 "train" -- "$nmt" train "${train[@]}" --max-steps 30 --valid-every 10 --display-seconds 0 \
