@@ -56,7 +56,10 @@ for f in train.es train.en test.es; do
   "$nmt" tokenize --ids -m "$work/spm.model" -i "$data/$f" -o "$work/$f.ids"
 done
 vocab=$(wc -l < "$work/spm.vocab")
-sizes="--embedding-size 256 --hidden-size 512 --layers 2 --dropout 0.2"
+# nmt train's default recipe, spelled out so that both systems get it: sizes,
+# dropout, batch and learning rate (no validation data, so nmt's plateau decay
+# never acts; PyTorch's rate is constant too).
+sizes="--embedding-size 256 --hidden-size 256 --layers 1 --dropout 0.1 --batch-size 32 --learning-rate 0.005"
 
 # peak RSS in MiB of a command: /usr/bin/time's %M is KiB
 timed() { local out=$1; shift; /usr/bin/time -f '%M' -o "$out.rss" "$@"; }
