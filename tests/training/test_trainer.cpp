@@ -86,6 +86,14 @@ std::vector<float> all_weights(const nmt::Seq2SeqModel& model) {
   return weights;
 }
 
+// The records of a --log-json file, in order.
+std::vector<nlohmann::json> log_records(const std::string& path) {
+  std::ifstream log(path);
+  std::vector<nlohmann::json> records;
+  for (std::string line; std::getline(log, line);) records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(resumed_training_reaches_the_same_weights_as_uninterrupted) {
@@ -188,9 +196,7 @@ BOOST_AUTO_TEST_CASE(model_and_checkpoint_carry_the_configuration_and_state) {
   BOOST_TEST(nmt::read_file(files.step_checkpoint(9)) == nmt::read_file(files.checkpoint()));
 
   // One JSON line per validation (no progress lines: display_seconds is huge).
-  std::ifstream log(options.log_json);
-  std::vector<nlohmann::json> records;
-  for (std::string line; std::getline(log, line);) records.push_back(nlohmann::json::parse(line));
+  const auto records = log_records(options.log_json);
   BOOST_REQUIRE(records.size() == 3);
   BOOST_TEST(records[0].at("type") == "valid");
   BOOST_TEST(records[0].at("step") == 4);
@@ -232,12 +238,10 @@ BOOST_AUTO_TEST_CASE(patience_counts_a_better_perplexity_as_progress) {
 
   // Replays the rule on the logged validations: a validation without a better
   // BLEU or a better perplexity ends the run (patience 1).
-  std::ifstream log(options.log_json);
   double best_bleu = -1, best_perplexity = INFINITY;
   std::int64_t expected_end = options.max_steps;
   bool bleu_stalled_while_perplexity_fell = false;
-  for (std::string line; std::getline(log, line);) {
-    const auto record = nlohmann::json::parse(line);
+  for (const auto& record : log_records(options.log_json)) {
     const double bleu = record.at("bleu"), perplexity = record.at("perplexity");
     if (bleu <= best_bleu && perplexity < best_perplexity) bleu_stalled_while_perplexity_fell = true;
     if (bleu <= best_bleu && perplexity >= best_perplexity) {
@@ -268,11 +272,9 @@ BOOST_AUTO_TEST_CASE(plateau_decay_scales_the_rate_after_each_stalled_validation
 
   // Replays the rule: a validation with neither a better BLEU nor a better
   // perplexity halves the rate from then on.
-  std::ifstream log(options.log_json);
   double best_bleu = -1, best_perplexity = INFINITY, scale = 1;
   int validations = 0, stalls = 0;
-  for (std::string line; std::getline(log, line);) {
-    const auto record = nlohmann::json::parse(line);
+  for (const auto& record : log_records(options.log_json)) {
     if (record.at("type") != "valid") continue;
     const double bleu = record.at("bleu"), perplexity = record.at("perplexity");
     if (!(bleu > best_bleu) && !(perplexity < best_perplexity)) {
@@ -300,11 +302,8 @@ BOOST_AUTO_TEST_CASE(a_run_that_stops_on_a_limit_validates_its_final_steps) {
   auto model = task.fresh_model(dnn);
   nmt::Trainer(options, model).run();
   std::vector<std::int64_t> validated;
-  std::ifstream log(options.log_json);
-  for (std::string line; std::getline(log, line);) {
-    const auto record = nlohmann::json::parse(line);
+  for (const auto& record : log_records(options.log_json))
     if (record.at("type") == "valid") validated.push_back(record.at("step"));
-  }
   BOOST_TEST(validated == (std::vector<std::int64_t>{4, 8, 10}), boost::test_tools::per_element());
 
   // Resuming the finished run neither trains nor validates again.
