@@ -4,9 +4,11 @@
 //
 //   bench_train [--threads N] [--batch N] [--source-length T] [--target-length T]
 //               [--vocab V] [--embedding E] [--hidden H] [--layers L] [--repeats K]
+//               [--attention none|dot|general]
 //
 // FLOPs counted (multiply-add = 2): LSTM layers 2*4H*(C+H) per token forward,
-// output projection 2*H*V per target token forward; backward = 2x forward.
+// output projection 2*H*V per target token forward, attention 2*2*S*H (scores
+// and context) + 2*2H*H (combine) per target token; backward = 2x forward.
 
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +30,7 @@ namespace {
 struct Options {
   int threads = 1, batch = 64, source_length = 30, target_length = 30;
   int vocab = 8000, embedding = 256, hidden = 512, layers = 2, repeats = 10;
+  std::string attention = "none";
 };
 
 Options parse(int argc, char** argv) {
@@ -35,7 +38,8 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     const int value = std::atoi(argv[i + 1]);
-    if (name == "--threads") o.threads = value;
+    if (name == "--attention") o.attention = argv[i + 1];
+    else if (name == "--threads") o.threads = value;
     else if (name == "--batch") o.batch = value;
     else if (name == "--source-length") o.source_length = value;
     else if (name == "--target-length") o.target_length = value;
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
   config.embedding_size = o.embedding;
   config.hidden_size = o.hidden;
   config.layers = o.layers;
+  config.attention = parse_attention(o.attention);
   Seq2SeqModel model(dnn, config);
   model.initialize(1);
   Optimizer adam({}, model.parameters());
@@ -92,19 +97,19 @@ int main(int argc, char** argv) {
   };
   const double source_tokens = static_cast<double>(batch.batch_size) * batch.source_length;
   const double projection_flops = 3.0 * 2.0 * o.hidden * o.vocab * rows;
-  const double step_flops = lstm_flops(source_tokens) + lstm_flops(rows) + projection_flops;
+  const double attention_flops =
+      config.attention ? 3.0 * (2.0 * 2 * o.source_length * o.hidden + 2.0 * 2 * o.hidden * o.hidden) * rows : 0.0;
+  const double step_flops = lstm_flops(source_tokens) + lstm_flops(rows) + projection_flops + attention_flops;
 
   uint64_t step = 0;
   const double step_seconds = median_seconds(o.repeats, [&] {
     model.zero_grad();
     model.train_batch(batch, 0.1f, 1.0f / batch.target_tokens, step++);
-    clip_gradient_norm(model.parameters(), 5.0);
-    adam.step(1e-4);
+    adam.step(1e-4, clip_scale(gradient_norm(model.parameters()), 5.0));
     model.weights_changed();
   });
   const double update_seconds = median_seconds(o.repeats, [&] {
-    clip_gradient_norm(model.parameters(), 5.0);
-    adam.step(1e-4);
+    adam.step(1e-4, clip_scale(gradient_norm(model.parameters()), 5.0));
     model.weights_changed();
   });
 
@@ -126,8 +131,9 @@ int main(int argc, char** argv) {
   const double matmul_rate = matmul_gflops(dnn, o.repeats, matmul_impl);
   const double step_rate = step_flops / step_seconds * 1e-9;
 
-  std::printf("training step: N=%d T_src=%d T_tgt=%d V=%d E=%d H=%d L=%d | threads %d | ISA %s\n", o.batch,
-              o.source_length, o.target_length, o.vocab, o.embedding, o.hidden, o.layers, DnnContext::num_threads(),
+  std::printf("training step: N=%d T_src=%d T_tgt=%d V=%d E=%d H=%d L=%d attention %s | threads %d | ISA %s\n",
+              o.batch, o.source_length, o.target_length, o.vocab, o.embedding, o.hidden, o.layers,
+              attention_name(config.attention), DnnContext::num_threads(),
               DnnContext::cpu_isa_name().c_str());
   std::printf("whole step:          %8.1f ms  %7.1f GFLOP/s  %8.0f target tokens/s\n", step_seconds * 1e3, step_rate,
               batch.target_tokens / step_seconds);

@@ -66,7 +66,7 @@ std::vector<Parameter> Decoder::parameters() {
 }
 
 Tensor& Decoder::forward(const int* target_input, int steps, int batch, const Context& context,
-                         bool training) {
+                         bool training, const std::vector<int>* output_rows) {
   const int rows = steps * batch;
   target_input_.assign(target_input, target_input + rows);
   context_ = context;
@@ -75,15 +75,43 @@ Tensor& Decoder::forward(const int* target_input, int steps, int batch, const Co
   lstm_.forward(embedded_, context_, training);
   if (attention_) attention_->forward(lstm_.output());
   output_dropout_.forward(attention_ ? attention_->output() : lstm_.output(), dropped_, training);
-  logits_.resize({rows, projection_.out()});
-  projection_.forward(dropped_.data(), rows, logits_.data());
+  output_rows_ = output_rows;
+  const Tensor* projected = &dropped_;
+  int projected_rows = rows;
+  if (output_rows_) {
+    const int width = projection_.in();
+    projected_rows = static_cast<int>(output_rows_->size());
+    projected_.resize({projected_rows, width});
+    for (int i = 0; i < projected_rows; ++i) {
+      const int row = (*output_rows_)[static_cast<std::size_t>(i)];
+      if (row < 0 || row >= rows) throw Error("Decoder::forward: output row " + std::to_string(row) + " outside " +
+                                              std::to_string(rows) + " rows");
+      std::copy_n(dropped_.data() + static_cast<std::size_t>(row) * width, width,
+                  projected_.data() + static_cast<std::size_t>(i) * width);
+    }
+    projected = &projected_;
+  }
+  logits_.resize({projected_rows, projection_.out()});
+  projection_.forward(projected->data(), projected_rows, logits_.data());
   return logits_;
 }
 
 void Decoder::backward(const Tensor& grad_logits) {
   const int rows = static_cast<int>(target_input_.size());
   grad_dropped_.resize(dropped_.shape());
-  projection_.backward(dropped_.data(), grad_logits.data(), rows, grad_dropped_.data());
+  if (output_rows_) {
+    // Padding rows get no gradient: the loss never saw them.
+    const int width = projection_.in();
+    const int projected_rows = static_cast<int>(output_rows_->size());
+    grad_projected_.resize(projected_.shape());
+    projection_.backward(projected_.data(), grad_logits.data(), projected_rows, grad_projected_.data());
+    std::fill(grad_dropped_.data(), grad_dropped_.data() + grad_dropped_.size(), 0.0f);
+    for (int i = 0; i < projected_rows; ++i)
+      std::copy_n(grad_projected_.data() + static_cast<std::size_t>(i) * width, width,
+                  grad_dropped_.data() + static_cast<std::size_t>((*output_rows_)[static_cast<std::size_t>(i)]) * width);
+  } else {
+    projection_.backward(dropped_.data(), grad_logits.data(), rows, grad_dropped_.data());
+  }
   const Tensor* grad_top = &grad_dropped_;
   if (output_dropout_.active(true)) {
     output_dropout_.backward(grad_dropped_, grad_output_);

@@ -77,7 +77,8 @@ LuongAttention::LuongAttention(DnnContext& context, AttentionType type, int64_t 
       encoder_(encoder_size),
       score_projection_(context, type == AttentionType::general ? static_cast<int>(encoder_size) : 0,
                         type == AttentionType::general ? static_cast<int>(hidden_size) : 0, false),
-      combine_(context, static_cast<int>(encoder_size + hidden_size), static_cast<int>(hidden_size), false) {
+      combine_(context, static_cast<int>(encoder_size + hidden_size), static_cast<int>(hidden_size), false,
+               Activation::tanh) {
   if (type == AttentionType::dot && encoder_size != hidden_size)
     throw Error("dot attention needs encoder outputs of the decoder's size (" + std::to_string(encoder_size) +
                 " != " + std::to_string(hidden_size) + "); use general attention");
@@ -181,8 +182,7 @@ void LuongAttention::forward(const Tensor& decoder_states) {
   for (int64_t row = 0; row < T * N; ++row)
     std::copy_n(decoder_states.data() + row * H, H, combined_.data() + row * C + E);
   output_.resize({T, N, H});
-  combine_.forward(combined_.data(), static_cast<int>(T * N), output_.data());
-  for (int64_t i = 0; i < output_.size(); ++i) output_[i] = std::tanh(output_[i]);
+  combine_.forward(combined_.data(), static_cast<int>(T * N), output_.data());  // tanh fused
 }
 
 void LuongAttention::backward(const Tensor& grad_output) {
@@ -295,8 +295,7 @@ void LuongAttention::step(const Tensor& states, const AttentionSource& source, c
   for (int64_t row = 0; row < N; ++row)
     std::copy_n(states.data() + row * H, H, step_combined_.data() + row * C + E);
   output.resize({N, H});
-  combine_.forward(step_combined_.data(), static_cast<int>(N), output.data());
-  for (int64_t i = 0; i < output.size(); ++i) output[i] = std::tanh(output[i]);
+  combine_.forward(step_combined_.data(), static_cast<int>(N), output.data());  // tanh fused
 }
 
 }  // namespace nmt::layers

@@ -1,11 +1,15 @@
 #include "nmt/layers/linear.h"
 
+#include <algorithm>
+
 namespace nmt::layers {
 
 namespace {
 
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
+
+constexpr int kBiasColumns = 512;  // a slice of bias-gradient columns stays in L1 across rows
 
 dnnl::memory::desc matrix(int rows, int cols, tag layout) {
   return dnnl::memory::desc({rows, cols}, dt::f32, layout);
@@ -17,11 +21,12 @@ dnnl::memory wrap(const dnnl::memory::desc& desc, const dnnl::engine& engine, co
 
 }  // namespace
 
-Linear::Linear(DnnContext& context, int in, int out, bool with_bias)
+Linear::Linear(DnnContext& context, int in, int out, bool with_bias, Activation activation)
     : context_(&context),
       in_(in),
       out_(out),
       with_bias_(with_bias),
+      activation_(activation),
       own_weights_(static_cast<std::size_t>(in) * out, 0.0f),
       own_weight_gradient_(own_weights_.size(), 0.0f),
       weights_(own_weights_.data()),
@@ -60,8 +65,12 @@ Linear::Primitives& Linear::primitives_for(int rows) {
   accumulate.append_sum(1.0f);
   dnnl::primitive_attr accumulate_attr;
   accumulate_attr.set_post_ops(accumulate);
+  dnnl::post_ops activate;
+  if (activation_ == Activation::tanh) activate.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
+  dnnl::primitive_attr activate_attr;
+  activate_attr.set_post_ops(activate);
   Primitives primitives{
-      dnnl::matmul(dnnl::matmul::primitive_desc(forward_desc, context_->engine())),
+      dnnl::matmul(dnnl::matmul::primitive_desc(forward_desc, activate_attr, context_->engine())),
       dnnl::matmul(dnnl::matmul::primitive_desc(data_desc, context_->engine())),
       dnnl::matmul(dnnl::matmul::primitive_desc(weights_desc, accumulate_attr, context_->engine()))};
   return cache_.emplace(rows, std::move(primitives)).first->second;
@@ -91,11 +100,16 @@ void Linear::backward(const float* x, const float* dy, int rows, float* dx) {
                 {DNNL_ARG_DST, wrap(matrix(out_, in_, tag::ab), context_->engine(), weight_gradient_)}});
   context_->wait();
   if (with_bias_) {
+    // Column sums, each thread over its own slice of columns.
     float* db = bias_gradient_.data();
-    for (int r = 0; r < rows; ++r) {
-      const float* row = dy + static_cast<std::size_t>(r) * out_;
+#pragma omp parallel for schedule(static) if (static_cast<std::size_t>(rows) * out_ > 65536)
+    for (int begin = 0; begin < out_; begin += kBiasColumns) {
+      const int end = std::min(out_, begin + kBiasColumns);
+      for (int r = 0; r < rows; ++r) {
+        const float* row = dy + static_cast<std::size_t>(r) * out_;
 #pragma omp simd
-      for (int j = 0; j < out_; ++j) db[j] += row[j];
+        for (int j = begin; j < end; ++j) db[j] += row[j];
+      }
     }
   }
 }

@@ -129,6 +129,13 @@ Batch make_batch(const std::vector<SentencePair>& pairs, const BatchIndices& ind
     batch.target_output[static_cast<std::size_t>(length) * n + b] = kEosId;
     batch.target_tokens += length + 1;
   }
+  for (std::size_t row = 0; row < batch.target_output.size(); ++row) {
+    const int t = static_cast<int>(row) / n;
+    if (t <= static_cast<int>(pairs[indices[row % n]].target.size())) {
+      batch.output_rows.push_back(static_cast<int>(row));
+      batch.output_ids.push_back(batch.target_output[row]);
+    }
+  }
   return batch;
 }
 

@@ -7,10 +7,6 @@
 
 namespace nmt {
 
-namespace {
-constexpr int kNoTargetToIgnore = -1;
-}  // namespace
-
 Scorer::Scorer(Seq2SeqModel& network) : network_(network) {}
 
 std::vector<float> Scorer::score_ids(const std::vector<SentencePair>& pairs, const BatchLimits& limits) {
@@ -32,20 +28,19 @@ std::vector<float> Scorer::score_ids(const std::vector<SentencePair>& pairs, con
       decoder.attend_to(encoder.outputs(), source_lengths_);
     }
     const Tensor& logits = decoder.forward(batch.target_input.data(), batch.target_length,
-                                           batch.batch_size, encoder.context(), false);
-    const int rows = batch.target_length * batch.batch_size;
+                                           batch.batch_size, encoder.context(), false, &batch.output_rows);
+    const int rows = static_cast<int>(batch.output_rows.size());
     token_log_probs_.resize(static_cast<std::size_t>(rows));
-    layers::target_log_probabilities(logits.data(), batch.target_output.data(), rows,
-                                     decoder.vocab_size(), kNoTargetToIgnore, token_log_probs_.data());
-    // Summed in time order, as a search sums them. Padding is skipped by
-    // length, not by id: a search may output <pad> like any other token.
-    for (int b = 0; b < batch.batch_size; ++b) {
-      float sum = 0.0f;
-      const int length = static_cast<int>(pairs[indices[b]].target.size()) + 1;
-      for (int t = 0; t < length; ++t)
-        sum += token_log_probs_[static_cast<std::size_t>(t) * batch.batch_size + b];
-      scores[indices[b]] = sum;
-    }
+    layers::target_log_probabilities(logits.data(), batch.output_ids.data(), rows, decoder.vocab_size(),
+                                     layers::kNoTargetToIgnore, token_log_probs_.data());
+    // Summed in time order (rows ascend in time), as a search sums them.
+    // Padding is left out by length, not by id: a search may output <pad>
+    // like any other token.
+    sums_.assign(static_cast<std::size_t>(batch.batch_size), 0.0f);
+    for (int i = 0; i < rows; ++i)
+      sums_[static_cast<std::size_t>(batch.output_rows[static_cast<std::size_t>(i)] % batch.batch_size)] +=
+          token_log_probs_[static_cast<std::size_t>(i)];
+    for (int b = 0; b < batch.batch_size; ++b) scores[indices[b]] = sums_[static_cast<std::size_t>(b)];
   }
   return scores;
 }

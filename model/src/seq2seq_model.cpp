@@ -46,12 +46,14 @@ layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training
     source_lengths_.assign(static_cast<std::size_t>(batch.batch_size), batch.source_length);
     decoder_.attend_to(encoder_.outputs(), source_lengths_);
   }
+  // Logits of the target tokens only: a quarter of the rows of a bucketed
+  // training batch are padding, and the projection is most of a step.
   Tensor& logits = decoder_.forward(batch.target_input.data(), batch.target_length,
-                                    batch.batch_size, encoder_.context(), training);
+                                    batch.batch_size, encoder_.context(), training, &batch.output_rows);
   // In training the gradient overwrites the logits in place: they are not needed again.
   const auto sums = layers::softmax_cross_entropy(
-      logits.data(), batch.target_output.data(), batch.target_length * batch.batch_size,
-      decoder_.vocab_size(), label_smoothing, kPadId, gradient_scale,
+      logits.data(), batch.output_ids.data(), static_cast<int>(batch.output_ids.size()),
+      decoder_.vocab_size(), label_smoothing, layers::kNoTargetToIgnore, gradient_scale,
       training ? logits.data() : nullptr);
   if (training) {
     decoder_.backward(logits);

@@ -3,24 +3,45 @@
 #include <cmath>
 #include <cstring>
 
+#include <omp.h>
+
 #include "nmt/core/error.h"
 
 namespace nmt {
 
 double gradient_norm(const std::vector<Parameter>& parameters) {
+  // Each thread sums fixed slices in double; the partial sums are added in
+  // thread order, so the norm (and the clipping it decides) is the same on
+  // every run with the same thread count.
+  std::vector<double> partial(static_cast<std::size_t>(omp_get_max_threads()), 0.0);
+#pragma omp parallel
+  {
+    const std::size_t thread = static_cast<std::size_t>(omp_get_thread_num());
+    const std::size_t threads = static_cast<std::size_t>(omp_get_num_threads());
+    double sum = 0;
+    for (const auto& p : parameters) {
+      const std::size_t end = p.size * (thread + 1) / threads;
+#pragma omp simd reduction(+ : sum)
+      for (std::size_t i = p.size * thread / threads; i < end; ++i)
+        sum += static_cast<double>(p.gradient[i]) * p.gradient[i];
+    }
+    partial[thread] = sum;
+  }
   double sum = 0;
-  for (const auto& p : parameters)
-    for (std::size_t i = 0; i < p.size; ++i) sum += static_cast<double>(p.gradient[i]) * p.gradient[i];
+  for (const double s : partial) sum += s;
   return std::sqrt(sum);
+}
+
+float clip_scale(double norm, double max_norm) {
+  return max_norm > 0 && norm > max_norm ? static_cast<float>(max_norm / norm) : 1.0f;
 }
 
 double clip_gradient_norm(const std::vector<Parameter>& parameters, double max_norm) {
   const double norm = gradient_norm(parameters);
-  if (max_norm > 0 && norm > max_norm) {
-    const float scale = static_cast<float>(max_norm / norm);
+  const float scale = clip_scale(norm, max_norm);
+  if (scale != 1.0f)
     for (const auto& p : parameters)
       for (std::size_t i = 0; i < p.size; ++i) p.gradient[i] *= scale;
-  }
   return norm;
 }
 
@@ -38,12 +59,12 @@ Optimizer::Optimizer(const OptimizerOptions& options, std::vector<Parameter> par
   }
 }
 
-void Optimizer::step(double learning_rate) {
+void Optimizer::step(double learning_rate, float gradient_scale) {
   ++steps_;
   if (options_.method == OptimizerMethod::sgd) {
     const float rate = static_cast<float>(learning_rate);
     for (const auto& p : parameters_)
-      for (std::size_t i = 0; i < p.size; ++i) p.value[i] -= rate * p.gradient[i];
+      for (std::size_t i = 0; i < p.size; ++i) p.value[i] -= rate * (p.gradient[i] * gradient_scale);
     return;
   }
   const float beta1 = static_cast<float>(options_.beta1);
@@ -54,13 +75,16 @@ void Optimizer::step(double learning_rate) {
   const double correction2 = 1.0 - std::pow(options_.beta2, static_cast<double>(steps_));
   const float step_size = static_cast<float>(learning_rate * std::sqrt(correction2) / correction1);
   const float epsilon_hat = static_cast<float>(epsilon * std::sqrt(correction2));
+  // One pass over memory for all parameters (the update is memory-bound:
+  // seven floats move per weight), the clipping scale applied on the way.
+#pragma omp parallel
   for (std::size_t k = 0; k < parameters_.size(); ++k) {
     const auto& p = parameters_[k];
     float* m = first_moment_[k].data();
     float* v = second_moment_[k].data();
-#pragma omp parallel for simd if (p.size > 65536)
+#pragma omp for simd schedule(static) nowait
     for (std::size_t i = 0; i < p.size; ++i) {
-      const float g = p.gradient[i];
+      const float g = p.gradient[i] * gradient_scale;
       m[i] = beta1 * m[i] + (1.0f - beta1) * g;
       v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
       p.value[i] -= step_size * m[i] / (std::sqrt(v[i]) + epsilon_hat);

@@ -232,10 +232,10 @@ void Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
     window_.loss += sums.loss;
     window_.nll += sums.nll;
   }
-  const double norm = clip_gradient_norm(model_.network->parameters(), options_.clip_norm);
+  const double norm = gradient_norm(model_.network->parameters());
   if (!std::isfinite(norm)) throw Error("training diverged (gradient norm is not finite); lower --learning-rate");
   window_.learning_rate = learning_rate(state_.step + 1);
-  optimizer_.step(window_.learning_rate);
+  optimizer_.step(window_.learning_rate, clip_scale(norm, options_.clip_norm));
   model_.network->weights_changed();
   ++state_.step;
   state_.batch_in_epoch += static_cast<std::int64_t>(group.size());

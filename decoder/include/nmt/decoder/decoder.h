@@ -51,10 +51,13 @@ class Decoder {
   const Tensor& attention_weights() const { return attention_->attention_weights(); }
 
   // Teacher forcing. target_input: [T][N] ids (<s> y1 .. yn); context: the
-  // encoder's, valid until backward. Returns logits [T * N, V], row t * N + n.
+  // encoder's, valid until backward. Returns logits [T * N, V], row t * N + n;
+  // with output_rows, only those rows (ascending, e.g. Batch::output_rows):
+  // logits [R, V], row i for row output_rows[i], sparing the projection the
+  // padding. output_rows is read in place until backward().
   Tensor& forward(const int* target_input, int steps, int batch, const Context& context,
-                  bool training);
-  // grad_logits: [T * N, V] (may be the tensor forward returned). Adds into the
+                  bool training, const std::vector<int>* output_rows = nullptr);
+  // grad_logits: shaped as forward's logits (may be that tensor). Adds into the
   // parameter gradients; grad_context() then holds the context's gradient.
   void backward(const Tensor& grad_logits);
   Context grad_context() const;
@@ -96,7 +99,10 @@ class Decoder {
   Context context_;   // the initial state of the last teacher-forced forward
   Tensor embedded_;   // [T, N, E]
   Tensor dropped_;    // [T, N, H]: LSTM (or attention) output after dropout
-  Tensor logits_;     // [T * N, V]
+  const std::vector<int>* output_rows_ = nullptr;  // forward's, or null: all rows
+  Tensor projected_;  // [R, H]: the rows of dropped_ in output_rows_
+  Tensor grad_projected_;
+  Tensor logits_;     // [T * N, V] or [R, V]
   Tensor grad_dropped_, grad_output_;
   Tensor step_weights_, step_output_;  // step(): attention's weights [N, S] and output [N, H]
 };

@@ -2,7 +2,8 @@
 // A fully connected layer y = x W^T + b on oneDNN matmul, forward and backward
 // side by side. W is stored [out, in] row-major, so an embedding table
 // [vocab, dim] can serve directly as the output projection (tied weights).
-// Primitives are created once per row count and reused.
+// Primitives are created once per row count and reused. An activation, when
+// asked for, runs fused into the forward matmul (a oneDNN post-op).
 
 #include <dnnl.hpp>
 
@@ -13,14 +14,18 @@
 
 namespace nmt::layers {
 
+enum class Activation { none, tanh };
+
 class Linear {
  public:
-  Linear(DnnContext& context, int in, int out, bool with_bias = true);
+  Linear(DnnContext& context, int in, int out, bool with_bias = true, Activation activation = Activation::none);
 
-  // x: [rows, in] -> y: [rows, out]
+  // x: [rows, in] -> y = activation(x W^T + b): [rows, out]
   void forward(const float* x, int rows, float* y);
-  // Given x from the forward pass and dy: [rows, out], writes dx (if not null)
-  // and ADDS into the weight and bias gradients.
+  // Given x from the forward pass and dy: [rows, out], the gradient at
+  // x W^T + b (before the activation: the caller holds y and applies the
+  // activation's derivative), writes dx (if not null) and ADDS into the
+  // weight and bias gradients.
   void backward(const float* x, const float* dy, int rows, float* dx);
 
   // Use another tensor of shape [out, in] as W (and its gradient): tying.
@@ -42,6 +47,7 @@ class Linear {
   DnnContext* context_;
   int in_, out_;
   bool with_bias_;
+  Activation activation_;
   std::vector<float> own_weights_, own_weight_gradient_;
   float* weights_;
   float* weight_gradient_;

@@ -10,6 +10,9 @@
 
 namespace nmt::layers {
 
+// An ignore_id no target equals: every row counts.
+constexpr int kNoTargetToIgnore = -1;
+
 struct CrossEntropySums {
   double loss = 0;  // smoothed loss, summed over non-ignored rows
   double nll = 0;   // negative log-likelihood of the targets (for perplexity)

@@ -57,6 +57,11 @@ struct Batch {
   std::vector<int> target_input;   // [target_length][batch_size]: <s> y1 .. yn <pad>...
   std::vector<int> target_output;  // [target_length][batch_size]: y1 .. yn </s> <pad>...
   int target_tokens = 0;           // non-padding entries of target_output
+  // The rows t * batch_size + n of target_output that hold a token (by each
+  // target's length, not by id), in row order, and those tokens: the output
+  // projection and the loss run over these rows only, never over padding.
+  std::vector<int> output_rows;    // [target_tokens]
+  std::vector<int> output_ids;     // [target_tokens]
 };
 
 // Sources of one length, time-major ([time][sentence]) into out; reversed in

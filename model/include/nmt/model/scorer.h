@@ -24,6 +24,7 @@ class Scorer {
  private:
   Seq2SeqModel& network_;
   std::vector<float> token_log_probs_;
+  std::vector<float> sums_;  // per sentence of a batch
   std::vector<int> source_lengths_;  // one length per batch, for attention
 };
 

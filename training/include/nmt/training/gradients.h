@@ -10,6 +10,10 @@ namespace nmt {
 // Euclidean norm of all gradients together.
 double gradient_norm(const std::vector<Parameter>& parameters);
 
+// The factor that brings gradients of the given norm to at most max_norm
+// (when max_norm > 0), for Optimizer::step.
+float clip_scale(double norm, double max_norm);
+
 // Scales all gradients so that their joint norm is at most max_norm (when
 // max_norm > 0). Returns the norm before clipping.
 double clip_gradient_norm(const std::vector<Parameter>& parameters, double max_norm);

@@ -30,8 +30,9 @@ class Optimizer {
  public:
   Optimizer(const OptimizerOptions& options, std::vector<Parameter> parameters);
 
-  // One update with the current gradients at the given learning rate.
-  void step(double learning_rate);
+  // One update with the current gradients times gradient_scale (the clipping
+  // scale, so that clipping needs no pass of its own) at the given learning rate.
+  void step(double learning_rate, float gradient_scale = 1.0f);
   std::int64_t steps() const { return steps_; }
   const std::vector<Parameter>& parameters() const { return parameters_; }
 
