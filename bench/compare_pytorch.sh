@@ -112,7 +112,8 @@ done
 
 step "LSTM forward+backward against the matmul rate"
 lstm_ratio=$("${BUILD_DIR:-$root/build}/bench/lstm/bench_lstm" --threads "$threads" | grep -o 'fwd+bwd [0-9.]*' | tail -n 1)
-isa=$("${BUILD_DIR:-$root/build}/bench/train/bench_train" --threads "$threads" --repeats 3 | tee "$work/bench_train.txt" | grep -o 'ISA [a-z0-9_]*')
+isa=$("${BUILD_DIR:-$root/build}/bench/train/bench_train" --threads "$threads" --batch 32 --hidden 256 --layers 1 \
+  --attention "$attention" --source-length 30 --target-length 30 --repeats 5 | tee "$work/bench_train.txt" | grep -o 'ISA [a-z0-9_]*')
 step_ratio=$(grep -o 'ratio whole step / matmul: [0-9.]*' "$work/bench_train.txt" | grep -o '[0-9.]*$')
 
 {

@@ -44,17 +44,10 @@ int run_train(const Args& args) {
   TrainingOptions options;
   NewModelOptions fresh;
   ModelConfig& config = fresh.config;
-  // The default recipe, chosen on the Bible corpus's validation books at the
-  // quickstart's budgets (README, "Choosing the default recipe"): a small,
-  // fast model with attention learns most per minute of CPU.
-  config.embedding_size = 256;
-  config.hidden_size = 256;
-  config.layers = 1;
-  config.dropout = 0.1f;
-  options.batching.sentences = 32;
-  options.schedule.base = 0.005;
-  options.schedule.decay = LearningRateDecay::plateau;
-  std::string log_path, attention, optimizer = "adam", lr_decay = "plateau", early_stopping = "bleu";
+  std::string log_path, attention = attention_name(config.attention);
+  std::string optimizer = enum_name(optimizer_method_names(), options.optimizer.method);
+  std::string lr_decay = enum_name(learning_rate_decay_names(), options.schedule.decay);
+  std::string early_stopping = enum_name(early_stopping_names(), options.early_stopping);
   int threads = 0, max_length = 100;
   bool resume = false, tied = false, bidirectional = false;
   po::options_description data("Data");
@@ -74,10 +67,10 @@ int run_train(const Args& args) {
       ("embedding-size", po::value(&config.embedding_size)->default_value(config.embedding_size), "embedding size E")
       ("hidden-size", po::value(&config.hidden_size)->default_value(config.hidden_size), "LSTM hidden size H")
       ("layers", po::value(&config.layers)->default_value(config.layers), "LSTM layers in encoder and decoder")
-      ("dropout", po::value(&config.dropout)->default_value(config.dropout, "0.1"), "dropout between layers and before the output")
+      ("dropout", po::value(&config.dropout)->default_value(config.dropout, fmt::format("{}", config.dropout)), "dropout between layers and before the output")
       ("tied-embeddings", po::bool_switch(&tied), "share target embedding and output projection (needs E = H)")
       ("reverse-source", po::value(&config.reverse_source)->default_value(true, "true"), "read the source backwards")
-      ("attention", choice(&attention, "attention", {"none", "dot", "general"})->default_value("dot"),
+      ("attention", choice(&attention, "attention", {"none", "dot", "general"})->default_value(attention),
        "Luong attention over the encoder's outputs: none, dot (score h.s) or general (h.W s)")
       ("bidirectional-encoder", po::bool_switch(&bidirectional),
        "the encoder's bottom layer reads the source both ways (with --layers 1 its outputs are 2H wide)");
@@ -87,7 +80,7 @@ int run_train(const Args& args) {
       ("batch-tokens", po::value(&options.batching.tokens)->default_value(0), "if > 0: padded target tokens per batch")
       ("accumulate", po::value(&options.accumulate)->default_value(1), "batches per optimizer step")
       ("optimizer", choice(&optimizer, "optimizer", enum_choices(optimizer_method_names()))->default_value(optimizer), "optimizer")
-      ("learning-rate", po::value(&options.schedule.base)->default_value(options.schedule.base, "0.005"), "learning rate")
+      ("learning-rate", po::value(&options.schedule.base)->default_value(options.schedule.base, fmt::format("{}", options.schedule.base)), "learning rate")
       ("warmup-steps", po::value(&options.schedule.warmup_steps)->default_value(0), "linear warm-up steps")
       ("lr-decay", choice(&lr_decay, "lr-decay", enum_choices(learning_rate_decay_names()))->default_value(lr_decay),
        "learning-rate decay (plateau: multiply by --lr-decay-factor after each validation without progress)")

@@ -68,6 +68,7 @@ ModelConfig reference_config() {
   config.hidden_size = 512;
   config.layers = 2;
   config.dropout = 0.0f;
+  config.attention = std::nullopt;  // performance-bounds.md's reference model
   return config;
 }
 

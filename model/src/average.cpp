@@ -28,10 +28,14 @@ std::map<std::string, std::vector<std::int64_t>> param_shapes(const ModelFileRea
   return shapes;
 }
 
-// The file's configuration as it is read, so that a key an older file lacks
-// compares as its default (no "attention" key is attention none).
+// The file's architecture: its configuration as it is read, so that a key an
+// older file lacks compares as its default (no "attention" key is attention
+// none), less dropout, which shapes training, not the network (runs with
+// different dropout average fine; the output keeps the first file's).
 nlohmann::json architecture(const ModelFileReader& file) {
-  return nlohmann::json::parse(ModelConfig::from_json(file.section("config"), file.name()).to_json());
+  auto config = nlohmann::json::parse(ModelConfig::from_json(file.section("config"), file.name()).to_json());
+  config.erase("dropout");
+  return config;
 }
 
 // The first configuration key whose value differs, for a message that says

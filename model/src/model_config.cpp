@@ -72,12 +72,10 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& n
     config.dropout = json.at("dropout").get<float>();
     config.tied_embeddings = json.at("tied_embeddings").get<bool>();
     config.reverse_source = json.at("reverse_source").get<bool>();
-    if (json.contains("attention")) {
-      try {
-        config.attention = parse_attention(json.at("attention").get<std::string>());
-      } catch (const Error& e) {
-        throw Error(name, std::string("bad model configuration: ") + e.what());
-      }
+    try {
+      config.attention = parse_attention(json.value("attention", std::string("none")));
+    } catch (const Error& e) {
+      throw Error(name, std::string("bad model configuration: ") + e.what());
     }
     config.bidirectional_encoder = json.value("bidirectional_encoder", false);
     config.validate();

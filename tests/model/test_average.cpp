@@ -135,6 +135,18 @@ BOOST_AUTO_TEST_CASE(average_is_the_elementwise_mean) {
   BOOST_TEST(mean.section(nmt::kAveragedFromSection) == "[\"" + a + "\",\"" + b + "\",\"" + b + "\"]");
 }
 
+BOOST_AUTO_TEST_CASE(models_that_differ_only_in_dropout_average) {
+  TempDir dir;
+  const auto a = dir.file("a.nmt"), b = dir.file("b.nmt");
+  auto other = small_config();
+  other.dropout = 0.3f;
+  model_file(small_config(), 1).save(a);
+  model_file(other, 2).save(b);
+  const auto mean = averaged({a, b});
+  BOOST_TEST(mean.section("config") == nmt::ModelFileReader::load(a).section("config"));
+  BOOST_TEST(!params_of(mean).empty());
+}
+
 BOOST_AUTO_TEST_CASE(one_checkpoint_becomes_a_plain_model) {
   TempDir dir;
   const auto path = dir.file("a.nmt");

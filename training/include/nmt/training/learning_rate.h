@@ -20,10 +20,11 @@ inline const EnumNames<LearningRateDecay>& learning_rate_decay_names() {
   return names;
 }
 
+// Defaults: nmt train's recipe (see model_config.h).
 struct LearningRateSchedule {
-  double base = 1e-3;
+  double base = 0.005;
   std::int64_t warmup_steps = 0;  // linear ramp from base/warmup to base
-  LearningRateDecay decay = LearningRateDecay::none;
+  LearningRateDecay decay = LearningRateDecay::plateau;
   double decay_factor = 0.5;      // exponential: multiply by this every decay_steps
                                   // after warm-up; plateau: at every stalled validation
   std::int64_t decay_steps = 10000;

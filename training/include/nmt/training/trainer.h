@@ -40,7 +40,7 @@ struct TrainingOptions {
   std::string valid_source, valid_target;  // optional
   std::string model_path = "model.nmt";
   CorpusFilter filter;
-  BatchLimits batching{64, 0};  // tokens: padded target tokens
+  BatchLimits batching{32, 0};  // tokens: padded target tokens; nmt train's recipe
   int accumulate = 1;  // batches per optimizer step
   OptimizerOptions optimizer;
   LearningRateSchedule schedule;
