@@ -39,6 +39,7 @@ std::int64_t stream_in_chunks(std::size_t chunk_size, Read read, Process process
     done += static_cast<std::int64_t>(chunk.size());
     progress.update(done);
   }
+  writer.commit();
   progress.finish(done);
   return done;
 }

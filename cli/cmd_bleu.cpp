@@ -5,6 +5,7 @@
 #include <boost/any.hpp>
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -184,7 +185,11 @@ bool parse(const Args& args, eval::ReportOptions& request) {
   request.references = references;
   request.bleu.tokenizer = parse_choice("tokenize", tokenizer, eval::parse_tokenizer);
   request.bleu.smoothing = eval::parse_smoothing(smoothing);
-  if (vm.count("smooth-value")) request.bleu.smoothing_value = vm["smooth-value"].as<double>();
+  if (vm.count("smooth-value")) {
+    const double value = vm["smooth-value"].as<double>();
+    require_option(std::isfinite(value) && value >= 0, "smooth-value", "a number >= 0", value);
+    request.bleu.smoothing_value = value;
+  }
 
   if (const char* from_env = std::getenv("SACREBLEU_FORMAT")) {
     const std::string value = lowercase(from_env);

@@ -37,8 +37,11 @@ int run_score(const Args& args) {
       ("quiet", po::bool_switch(&quiet), "no progress on stderr");
   po::variables_map vm;
   if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
-  if (batch.sentences < 1) throw po::validation_error(po::validation_error::invalid_option_value, "batch-size");
-  if (batch.tokens < 0) throw po::validation_error(po::validation_error::invalid_option_value, "batch-tokens");
+  require_at_least(batch.sentences, 1, "batch-size");
+  require_at_least(batch.tokens, 0, "batch-tokens");
+  require_threads(threads);
+  refuse_same_file(source_path, "src", output, "output");
+  refuse_same_file(target_path, "tgt", output, "output");
 
   DnnContext::set_num_threads(threads);
   DnnContext dnn;

@@ -90,7 +90,7 @@ bool stream_lines(const CommandSpec& spec, const Args& args, const char* ids_hel
     require_utf8(line, reader.name(), reader.line_number());
     writer.write(transform(model, options.ids, line, reader));
   }
-  writer.flush();
+  writer.commit();
   return true;
 }
 

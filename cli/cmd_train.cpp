@@ -31,6 +31,33 @@ void log_to_file_too(const std::string& path) {
   spdlog::set_default_logger(logger);
 }
 
+// Every numeric option in its range (the architecture's sizes and dropout are
+// ModelConfig's to check), before any data is read.
+void check_ranges(const TrainingOptions& options, const NewModelOptions& fresh, int max_length, int threads) {
+  require_threads(threads);
+  require_at_least(max_length, 1, "max-length");
+  require_at_least(fresh.joint_vocab_size, 1, "vocab-size");
+  require_at_least(options.batching.sentences, 1, "batch-size");
+  require_at_least(options.batching.tokens, 0, "batch-tokens");
+  require_at_least(options.accumulate, 1, "accumulate");
+  require_option(options.schedule.base > 0, "learning-rate", "> 0", options.schedule.base);
+  require_at_least(static_cast<double>(options.schedule.warmup_steps), 0, "warmup-steps");
+  require_option(options.schedule.decay_factor > 0 && options.schedule.decay_factor <= 1, "lr-decay-factor",
+                 "in (0, 1]", options.schedule.decay_factor);
+  require_at_least(static_cast<double>(options.schedule.decay_steps), 1, "lr-decay-steps");
+  require_at_least(options.clip_norm, 0, "clip-norm");
+  require_option(options.label_smoothing >= 0 && options.label_smoothing < 1, "label-smoothing", "in [0, 1)",
+                 options.label_smoothing);
+  require_at_least(options.max_epochs, 0, "max-epochs");
+  require_at_least(static_cast<double>(options.max_steps), 0, "max-steps");
+  require_at_least(options.max_minutes, 0, "max-minutes");
+  require_at_least(static_cast<double>(options.valid_every), 0, "valid-every");
+  require_at_least(options.patience, 0, "patience");
+  require_at_least(options.valid_batch_size, 1, "valid-batch-size");
+  require_at_least(options.display_seconds, 0, "display-seconds");
+  require_at_least(options.keep_checkpoints, 0, "keep-checkpoints");
+}
+
 }  // namespace
 
 int run_train(const Args& args) {
@@ -111,6 +138,7 @@ int run_train(const Args& args) {
   if (!parse_command_line(spec, all, nullptr, args, vm)) return 0;
   if (options.valid_source.empty() != options.valid_target.empty())
     throw Error("give both --valid-src and --valid-tgt, or neither");
+  check_ranges(options, fresh, max_length, threads);
   options.filter.max_source_length = options.filter.max_target_length = max_length;
   config.tied_embeddings = tied;
   config.bidirectional_encoder = bidirectional;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "chunked_stream.h"
@@ -141,9 +142,16 @@ int run_translate(const Args& args) {
       ("quiet", po::bool_switch(&quiet), "no progress on stderr");
   po::variables_map vm;
   if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
-  if (batch.sentences < 1) throw po::validation_error(po::validation_error::invalid_option_value, "batch-size");
-  if (batch.tokens < 0) throw po::validation_error(po::validation_error::invalid_option_value, "batch-tokens");
-  if (n_best < 0) throw po::validation_error(po::validation_error::invalid_option_value, "n-best");
+  require_at_least(batch.sentences, 1, "batch-size");
+  require_at_least(batch.tokens, 0, "batch-tokens");
+  require_at_least(n_best, 0, "n-best");
+  require_option(std::isfinite(decoding.alpha) && decoding.alpha >= 0, "alpha", "a number >= 0", decoding.alpha);
+  require_option(std::isfinite(decoding.max_length_ratio) && decoding.max_length_ratio > 0, "max-length-ratio",
+                 "a number > 0", decoding.max_length_ratio);
+  require_at_least(decoding.max_length, 1, "max-length");
+  require_at_least(decoding.max_input_length, 0, "max-input-length");
+  require_threads(threads);
+  refuse_same_file(input, "input", output, "output");
   decoding.length_normalization = parse_length_normalization(length_penalty);
   decoding.n_best = std::max(n_best, 1);
   decoding.attention_history = !format.alignment.empty();

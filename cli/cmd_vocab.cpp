@@ -65,6 +65,13 @@ int run_vocab(const Args& args) {
       ("verbose", po::bool_switch(&options.verbose), "show SentencePiece's training log");
   po::variables_map vm;
   if (!parse_command_line(spec, desc, nullptr, args, vm)) return 0;
+  // Four pieces are taken by <unk>, <s>, </s> and <pad>.
+  require_at_least(options.vocab_size, 5, "vocab-size");
+  require_option(options.character_coverage > 0 && options.character_coverage <= 1, "character-coverage",
+                 "in (0, 1]", options.character_coverage);
+  require_at_least(static_cast<double>(options.max_sentence_length), 1, "max-sentence-length");
+  require_at_least(static_cast<double>(options.input_sentence_size), 0, "input-sentence-size");
+  require_threads(options.threads);
 
   const auto started = std::chrono::steady_clock::now();
   if (!separate) {

@@ -6,6 +6,7 @@
 
 #include <boost/program_options/errors.hpp>
 
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -71,7 +72,15 @@ int main(int argc, char** argv) {
     if (name != command.name) continue;
     const nmt::cli::Args args(argv + 2, argv + argc);
     try {
-      return command.run(args);
+      const int status = command.run(args);
+      // What went to stdout must have arrived: a full disk or a closed pipe
+      // is an error, not a silent empty result.
+      std::cout.flush();
+      if (status == 0 && !std::cout) {
+        std::cerr << "nmt " << name << ": error: cannot write to standard output: " << std::strerror(errno) << "\n";
+        return 1;
+      }
+      return status;
     } catch (const boost::program_options::error& e) {
       std::cerr << "nmt " << name << ": " << e.what() << " (see nmt " << name << " --help)\n";
       return 2;

@@ -1,7 +1,11 @@
 #include "options.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 
 #include "config_yaml.h"
 
@@ -103,6 +107,30 @@ bool parse_command_line(const CommandSpec& spec, po::options_description& option
   }
   po::notify(vm);
   return true;
+}
+
+std::string format_number(double value) { return fmt::format("{}", value); }
+
+void require_option(bool in_range, const std::string& option, const std::string& rule, double value) {
+  if (!in_range) throw po::error("--" + option + " must be " + rule + ", got " + format_number(value));
+}
+
+void require_at_least(double value, double minimum, const std::string& option) {
+  require_option(value >= minimum, option, ">= " + format_number(minimum), value);
+}
+
+void require_threads(int threads, const std::string& option) {
+  require_option(threads >= 0 && threads <= kMaxThreads, option,
+                 "0 (all cores) or 1.." + std::to_string(kMaxThreads), threads);
+}
+
+void refuse_same_file(const std::string& input, const std::string& input_option, const std::string& output,
+                      const std::string& output_option) {
+  if (input == "-" || output == "-") return;
+  std::error_code error;
+  if (!std::filesystem::equivalent(input, output, error)) return;  // also false when either is missing
+  throw po::error("--" + output_option + " " + output + " is the file --" + input_option +
+                  " reads: writing it would empty it before it is read; choose another output");
 }
 
 }  // namespace nmt::cli

@@ -46,4 +46,22 @@ std::string effective_config_yaml(const po::variables_map& vm, const po::options
 // `typed` (dashes ignored), or "" when none is close enough to be a typo.
 std::string nearest_option(const std::string& typed, const po::options_description& options);
 
+// Numeric options out of range are bad usage (po::error, exit 2), refused
+// before any data is read: "--learning-rate must be > 0, got -1". A NaN fails
+// every range (its comparisons are false).
+void require_option(bool in_range, const std::string& option, const std::string& rule, double value);
+std::string format_number(double value);  // shortest form: 0.005, -1, nan
+void require_at_least(double value, double minimum, const std::string& option);
+
+// --threads: 0 (all cores) or 1..kMaxThreads; more makes no sense on any
+// machine and would exhaust the OpenMP runtime.
+constexpr int kMaxThreads = 1024;
+void require_threads(int threads, const std::string& option = "threads");
+
+// Refuses an output file that is the input file (the same path, a link to it,
+// or another name of it): opening it for writing would empty it before it is
+// read. "-" (stdin, stdout) and outputs that do not exist yet always pass.
+void refuse_same_file(const std::string& input, const std::string& input_option, const std::string& output,
+                      const std::string& output_option);
+
 }  // namespace nmt::cli

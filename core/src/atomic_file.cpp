@@ -1,13 +1,18 @@
 #include "nmt/core/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <vector>
 
 #include "nmt/core/error.h"
 
@@ -25,12 +30,72 @@ std::string parent_directory(const std::string& path) {
   return path.substr(0, slash);
 }
 
+// Temporary files are named PATH.tmp.PID.RANDOM: created exclusively and never
+// through a link (O_EXCL | O_NOFOLLOW), so a file or link planted at a
+// predictable name is never written through, and a writer killed mid-save can
+// be told from one still writing by its process id.
+constexpr const char* kTempMarker = ".tmp.";
+
+std::string file_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The process id in NAME.tmp.PID.RANDOM (a temporary of `name`), or 0.
+pid_t temporary_owner(const std::string& entry, const std::string& name) {
+  const std::string prefix = name + kTempMarker;
+  if (entry.compare(0, prefix.size(), prefix) != 0) return 0;
+  const std::string rest = entry.substr(prefix.size());
+  const auto dot = rest.find('.');
+  if (dot == 0 || dot == std::string::npos || dot + 1 == rest.size()) return 0;
+  for (std::size_t i = 0; i < rest.size(); ++i)
+    if (i != dot && !std::isxdigit(static_cast<unsigned char>(rest[i]))) return 0;
+  for (std::size_t i = 0; i < dot; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(rest[i]))) return 0;
+  return static_cast<pid_t>(std::stol(rest.substr(0, dot)));
+}
+
+bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+int create_temporary(const std::string& path, std::string& temp) {
+  static std::mt19937_64 random{std::random_device{}()};
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "%ld.%08llx", static_cast<long>(::getpid()),
+                  static_cast<unsigned long long>(random() & 0xffffffffULL));
+    temp = path + kTempMarker + suffix;
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  errno = EEXIST;
+  return -1;
+}
+
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view bytes) {
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+void remove_stale_temporaries(const std::string& path) {
+  const std::string name = file_name(path);
+  DIR* dir = ::opendir(parent_directory(path).c_str());
+  if (!dir) return;
+  std::vector<std::string> stale;
+  while (const dirent* entry = ::readdir(dir)) {
+    const pid_t owner = temporary_owner(entry->d_name, name);
+    if (owner > 0 && !process_alive(owner)) stale.push_back(entry->d_name);
+  }
+  ::closedir(dir);
+  for (const auto& entry : stale) ::unlink((parent_directory(path) + "/" + entry).c_str());
+}
+
+int create_temporary_file(const std::string& path, std::string& temp) {
+  remove_stale_temporaries(path);
+  const int fd = create_temporary(path, temp);
   if (fd < 0) throw Error(path, "cannot create temporary file " + temp + ": " + errno_text());
+  return fd;
+}
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  std::string temp;
+  const int fd = create_temporary_file(path, temp);
   const char* data = bytes.data();
   std::size_t left = bytes.size();
   while (left > 0) {

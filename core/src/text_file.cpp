@@ -6,10 +6,16 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <ext/stdio_filebuf.h>
+
 #include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <cstring>
 #include <iostream>
 
+#include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
 
 namespace nmt {
@@ -138,14 +144,45 @@ bool LineReader::next(std::string& line) {
   return true;
 }
 
-LineWriter::LineWriter(const std::string& path) : name_(display_name(path, true)) {
+LineWriter::LineWriter(const std::string& path) : name_(display_name(path, true)), path_(path) {
   if (is_std_stream(path)) {
     out_ = &std::cout;
     return;
   }
-  file_ = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-  if (!*file_) throw Error(path, "cannot open for writing");
+  struct stat status {};
+  if (::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) {
+    // A device or pipe (/dev/null, a FIFO) is written as it is: there is no
+    // file to replace, and a temporary beside /dev/null would be renamed over it.
+    auto file = std::make_unique<std::ofstream>(path, std::ios::binary);
+    if (!*file) throw Error(path, "cannot open for writing");
+    file_ = std::move(file);
+    out_ = file_.get();
+    return;
+  }
+  // Through a link to the file it names, as writing it in place would.
+  std::error_code error;
+  if (std::filesystem::is_symlink(path, error)) path_ = std::filesystem::canonical(path).string();
+  const int fd = create_temporary_file(path_, temp_);
+  buffer_ = std::make_unique<__gnu_cxx::stdio_filebuf<char>>(fd, std::ios::out | std::ios::binary, 1 << 16);
+  file_ = std::make_unique<std::ostream>(buffer_.get());
   out_ = file_.get();
+}
+
+LineWriter::~LineWriter() {
+  if (temp_.empty()) return;
+  file_.reset();
+  buffer_.reset();  // closes the descriptor
+  ::unlink(temp_.c_str());
+}
+
+void LineWriter::commit() {
+  flush();
+  if (temp_.empty()) return;
+  file_.reset();
+  buffer_.reset();
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+    throw Error(path_, std::string("cannot rename the finished output into place: ") + std::strerror(errno));
+  temp_.clear();
 }
 
 void LineWriter::write(std::string_view line) {

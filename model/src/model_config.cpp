@@ -1,6 +1,9 @@
 #include "nmt/model/model_config.h"
 
 #include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "nmt/core/error.h"
@@ -15,13 +18,39 @@ void require(bool ok, const std::string& message) {
 
 }  // namespace
 
+std::int64_t ModelConfig::parameter_count() const {
+  const std::int64_t E = embedding_size, H = hidden_size;
+  // An LSTM layer of input width C: weights_layer [D, C, 4, H], weights_iter [D, H, 4, H], bias [D, 4, H].
+  const auto lstm = [&](std::int64_t C, std::int64_t directions) { return directions * 4 * H * (C + H + 1); };
+  const std::int64_t bottom_directions = bidirectional_encoder ? 2 : 1;
+  std::int64_t count = std::int64_t{source_vocab_size} * E + lstm(E, bottom_directions);
+  for (int l = 1; l < layers; ++l) count += lstm(l == 1 ? bottom_directions * H : H, 1);
+  count += std::int64_t{target_vocab_size} * E + lstm(E, 1);
+  for (int l = 1; l < layers; ++l) count += lstm(H, 1);
+  if (!tied_embeddings) count += std::int64_t{target_vocab_size} * H;
+  count += target_vocab_size;  // output bias
+  if (attention) {
+    const std::int64_t S = encoder_output_size();
+    if (*attention == layers::AttentionType::general) count += H * S;  // W_a
+    count += H * (S + H);                                             // W_c
+  }
+  return count;
+}
+
 void ModelConfig::validate() const {
   require(source_vocab_size > 4 && target_vocab_size > 4, "vocabularies must have more than 4 pieces");
+  require(source_vocab_size <= kMaxVocabSize && target_vocab_size <= kMaxVocabSize,
+          "vocabularies must have at most " + std::to_string(kMaxVocabSize) + " pieces");
   validate_architecture();
 }
 
 void ModelConfig::validate_architecture() const {
   require(embedding_size > 0 && hidden_size > 0 && layers > 0, "sizes and layers must be positive");
+  // Far beyond any LSTM translation model, and small enough that a crafted
+  // file cannot make the loader allocate without bound.
+  require(embedding_size <= kMaxWidth && hidden_size <= kMaxWidth,
+          "embedding and hidden sizes must be at most " + std::to_string(kMaxWidth));
+  require(layers <= kMaxLayers, "at most " + std::to_string(kMaxLayers) + " layers");
   require(dropout >= 0.0f && dropout < 1.0f, "dropout must be in [0, 1)");
   require(!tied_embeddings || embedding_size == hidden_size,
           "tied embeddings need --embedding-size equal to --hidden-size");
@@ -64,11 +93,19 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& n
   try {
     const auto json = nlohmann::json::parse(text);
     ModelConfig config;
-    config.source_vocab_size = json.at("source_vocab_size").get<int>();
-    config.target_vocab_size = json.at("target_vocab_size").get<int>();
-    config.embedding_size = json.at("embedding_size").get<int>();
-    config.hidden_size = json.at("hidden_size").get<int>();
-    config.layers = json.at("layers").get<int>();
+    // Read wide, then checked: get<int>() would wrap 2^32 + 256 to 256.
+    const auto size = [&](const char* key) {
+      const auto value = json.at(key).get<std::int64_t>();
+      if (value < 0 || value > std::numeric_limits<int>::max())
+        throw Error(name, std::string("bad model configuration: ") + key + " " + std::to_string(value) +
+                              " is out of range");
+      return static_cast<int>(value);
+    };
+    config.source_vocab_size = size("source_vocab_size");
+    config.target_vocab_size = size("target_vocab_size");
+    config.embedding_size = size("embedding_size");
+    config.hidden_size = size("hidden_size");
+    config.layers = size("layers");
     config.dropout = json.at("dropout").get<float>();
     config.tied_embeddings = json.at("tied_embeddings").get<bool>();
     config.reverse_source = json.at("reverse_source").get<bool>();
@@ -78,7 +115,11 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& n
       throw Error(name, std::string("bad model configuration: ") + e.what());
     }
     config.bidirectional_encoder = json.value("bidirectional_encoder", false);
-    config.validate();
+    try {
+      config.validate();
+    } catch (const Error& e) {
+      throw Error(name, e.what());
+    }
     return config;
   } catch (const nlohmann::json::exception& e) {
     throw Error(name, std::string("bad model configuration: ") + e.what());

@@ -1,7 +1,10 @@
 #include "nmt/model/seq2seq_model.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
+#include "nmt/core/error.h"
 #include "nmt/tokenization/subword_model.h"
 
 namespace nmt {
@@ -81,8 +84,12 @@ void Seq2SeqModel::save_weights(ModelFileWriter& file) const {
 }
 
 void Seq2SeqModel::load_weights(const ModelFileReader& file) {
-  for (const auto& p : parameters_)
+  for (const auto& p : parameters_) {
     file.read_floats("param/" + p.name, {static_cast<std::int64_t>(p.size)}, p.value);
+    // A model with NaN or infinite weights translates every line to nothing.
+    if (!std::all_of(p.value, p.value + p.size, [](float w) { return std::isfinite(w); }))
+      throw Error(file.name(), "tensor 'param/" + p.name + "' holds NaN or infinite weights");
+  }
   weights_changed();
 }
 

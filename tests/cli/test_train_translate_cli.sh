@@ -23,6 +23,11 @@ expect_exit 0 "resume" -- "$nmt" train --train-src train.src --train-tgt train.t
   --valid-tgt valid.tgt -m m.nmt $small --max-steps 40 --valid-every 15 --resume
 expect_contains "resume message" "$stderr" "resuming from m.nmt.checkpoint: epoch"
 expect_contains "resume reaches max steps" "$stderr" "reached --max-steps 40 | step 40"
+case "$stderr" in *"differ from the run"*) fail "resume with a new --max-steps warned: $stderr" ;; esac
+expect_exit 0 "resume with another recipe" -- "$nmt" train --train-src train.src --train-tgt train.tgt \
+  --valid-src valid.src --valid-tgt valid.tgt -m m.nmt $small --max-steps 40 --valid-every 15 --resume \
+  --learning-rate 0.01
+expect_contains "changed options are named" "$stderr" "resuming with options that differ from the run that wrote m.nmt.checkpoint: learning-rate 0.01 (was 0.005)"
 
 # Line count and order: empty lines, a very long line, invalid UTF-8.
 { printf 'uno\n\ngato perro\n'; printf 'casa %.0s' $(seq 300); printf '\nbad \xff byte\n\n'; } > input.src

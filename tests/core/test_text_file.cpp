@@ -188,3 +188,59 @@ BOOST_AUTO_TEST_CASE(nul_byte_marks_binary_data_at_its_line) {
   write_gzip(gz, std::string("a\nb\nc\0", 6));
   BOOST_TEST(error_of(gz) == gz + ":3: binary data (NUL byte), not a text file");
 }
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::size_t entries_in(const std::filesystem::path& dir) {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir),
+                                                std::filesystem::directory_iterator()));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_output_file_changes_only_when_committed) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "nmt_test_line_writer";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "out.txt").string();
+  std::ofstream(path) << "the user's file\n";
+  {
+    nmt::LineWriter writer(path);
+    writer.write("half");
+    writer.flush();
+    BOOST_TEST(slurp(path) == "the user's file\n");  // mid-write: as it was
+  }  // destroyed without commit, as when an error ends the command
+  BOOST_TEST(slurp(path) == "the user's file\n");
+  BOOST_TEST(entries_in(dir) == 1u);  // no temporary left
+  {
+    nmt::LineWriter writer(path);
+    writer.write("new");
+    writer.commit();
+  }
+  BOOST_TEST(slurp(path) == "new\n");
+  // Through a link, to the file it names; the link stays a link.
+  const std::string link = (dir / "link.txt").string();
+  fs::create_symlink(path, link);
+  {
+    nmt::LineWriter writer(link);
+    writer.write("via link");
+    writer.commit();
+  }
+  BOOST_TEST(fs::is_symlink(link));
+  BOOST_TEST(slurp(path) == "via link\n");
+  BOOST_TEST(entries_in(dir) == 2u);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_device_is_written_in_place) {
+  nmt::LineWriter writer("/dev/null");
+  writer.write("discarded");
+  writer.commit();
+  BOOST_TEST(std::filesystem::is_character_file("/dev/null"));
+}

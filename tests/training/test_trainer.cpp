@@ -223,6 +223,37 @@ BOOST_AUTO_TEST_CASE(resuming_a_finished_run_trains_no_further) {
   BOOST_TEST(all_weights(*resumed.network) == all_weights(*model.network));
 }
 
+BOOST_AUTO_TEST_CASE(a_damaged_checkpoint_state_is_refused_naming_the_file) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "state.nmt").string();
+  options.max_steps = 2;
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer(options, model).run();
+  const auto good = nmt::ModelFileReader::load(options.model_path + ".checkpoint");
+  // The checkpoint with one section replaced, as a crafted or damaged file has it.
+  const auto with = [&](const std::string& section, const std::string& bytes) {
+    nmt::ModelFileWriter file;
+    for (const auto& name : good.section_names()) file.add(name, name == section ? bytes : good.section(name));
+    return nmt::ModelFileReader::parse(file.serialize(), "damaged.checkpoint");
+  };
+  auto state = nlohmann::json::parse(good.section("training/state"));
+  state["batch_in_epoch"] = -5;
+  const std::vector<std::pair<nmt::ModelFileReader, std::string>> cases{
+      {with("training/state", state.dump()), "damaged.checkpoint: bad training state"},
+      {with("optimizer/steps", "two"), "damaged.checkpoint: optimizer/steps is not a step count: 'two'"},
+      {with("optimizer/steps", "-3"), "is not a step count"}};
+  for (const auto& [checkpoint, message] : cases) {
+    auto resumed = nmt::TranslationModel::read(dnn, checkpoint);
+    nmt::Trainer trainer(options, resumed);
+    BOOST_CHECK_EXCEPTION(trainer.resume(checkpoint), nmt::Error, [&](const nmt::Error& e) {
+      BOOST_TEST_INFO(e.what());
+      return std::string(e.what()).find(message) != std::string::npos;
+    });
+  }
+}
+
 BOOST_AUTO_TEST_CASE(patience_counts_a_better_perplexity_as_progress) {
   TinyTask task;
   nmt::DnnContext dnn;

@@ -1,5 +1,6 @@
 #include "nmt/training/optimizer.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -107,7 +108,10 @@ void Optimizer::load(const ModelFileReader& file) {
   if (file.section("optimizer/method") != method)
     throw Error(file.name(), "checkpoint was trained with optimizer '" + file.section("optimizer/method") +
                                  "', not '" + method + "'");
-  steps_ = std::stoll(file.section("optimizer/steps"));
+  const std::string& steps = file.section("optimizer/steps");
+  const auto parsed = std::from_chars(steps.data(), steps.data() + steps.size(), steps_);
+  if (parsed.ec != std::errc() || parsed.ptr != steps.data() + steps.size() || steps_ < 0)
+    throw Error(file.name(), "optimizer/steps is not a step count: '" + steps.substr(0, 40) + "'");
   for (std::size_t k = 0; k < first_moment_.size(); ++k) {
     const auto size = static_cast<std::int64_t>(parameters_[k].size);
     file.read_floats("optimizer/m/" + parameters_[k].name, {size}, first_moment_[k].data());

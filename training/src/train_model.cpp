@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
+#include <sstream>
+#include <string>
 
 #include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
@@ -32,6 +36,36 @@ std::pair<SubwordModel, SubwordModel> subword_models(const TrainingOptions& opti
   return {SubwordModel::load(path), SubwordModel::load(path)};
 }
 
+// "key: value" lines of an effective-configuration YAML (one key per option).
+std::map<std::string, std::string> config_lines(const std::string& yaml) {
+  std::map<std::string, std::string> lines;
+  std::istringstream in(yaml);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto colon = line.find(": ");
+    if (colon != std::string::npos && line[0] != ' ' && line[0] != '-') lines[line.substr(0, colon)] = line.substr(colon + 2);
+  }
+  return lines;
+}
+
+// A resumed run may change its limits and where it logs; anything else (the
+// corpus, the recipe) changes what is trained, which the user should hear of.
+void warn_about_changed_options(const ModelFileReader& checkpoint, const std::string& config_yaml) {
+  if (!checkpoint.has("training/config") || config_yaml.empty()) return;
+  static const std::set<std::string> may_change{"resume", "max-epochs", "max-steps", "max-minutes", "threads",
+                                                "log", "log-json", "display-seconds", "config", "patience"};
+  const auto before = config_lines(checkpoint.section("training/config"));
+  std::string changed;
+  for (const auto& [key, value] : config_lines(config_yaml)) {
+    const auto found = before.find(key);
+    if (may_change.count(key) || (found != before.end() && found->second == value)) continue;
+    changed += (changed.empty() ? "" : ", ") + key + " " + value + " (was " +
+               (found == before.end() ? std::string("not set") : found->second) + ")";
+  }
+  if (!changed.empty())
+    spdlog::warn("resuming with options that differ from the run that wrote {}: {}", checkpoint.name(), changed);
+}
+
 }  // namespace
 
 TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const NewModelOptions& fresh,
@@ -46,6 +80,7 @@ TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const
   std::optional<TranslationModel> model;
   if (resume) {
     checkpoint = ModelFileReader::load(files.checkpoint());
+    warn_about_changed_options(*checkpoint, options.config_yaml);
     model = TranslationModel::read(dnn, *checkpoint);
   } else {
     auto [source, target] = subword_models(options, fresh);

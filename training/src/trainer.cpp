@@ -68,6 +68,12 @@ TrainingState state_from_json(const std::string& text, const std::string& name) 
     s.best_bleu = j.value("best_bleu", 0.0);
     s.best_perplexity = j.value("best_perplexity", 0.0);
     s.learning_rate_scale = j.value("learning_rate_scale", 1.0);
+    // A position a run can have reached: anything else is a damaged or crafted file.
+    const bool valid = s.step >= 0 && s.epoch >= 0 && s.batch_in_epoch >= 0 && s.target_tokens >= 0 &&
+                       s.bad_validations >= 0 && s.validations >= 0 && std::isfinite(s.seconds) &&
+                       s.seconds >= 0 && std::isfinite(s.learning_rate_scale) && s.learning_rate_scale > 0 &&
+                       s.learning_rate_scale <= 1;
+    if (!valid) throw Error(name, "bad training state: a step, epoch, batch or time out of range: " + text);
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw Error(name, std::string("bad training state: ") + e.what());

@@ -54,16 +54,27 @@ class LineReader {
   std::size_t line_number_ = 0;
 };
 
+// Lines to a file, or to stdout for "-". A file is written to a temporary
+// beside it (see atomic_file.h) and renamed into place by commit(): until then,
+// and if the writer is destroyed or the process killed before, the file is as
+// it was, never half-written.
 class LineWriter {
  public:
   explicit LineWriter(const std::string& path);
+  ~LineWriter();
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
+
   void write(std::string_view line);  // appends '\n'
   void flush();                        // throws nmt::Error on a write failure
+  // Flushes and puts the file in place (nothing to do for stdout). Throws nmt::Error.
+  void commit();
   const std::string& name() const { return name_; }
 
  private:
-  std::string name_;
-  std::unique_ptr<std::ofstream> file_;
+  std::string name_, path_, temp_;  // temp_: empty for stdout, or once committed
+  std::unique_ptr<std::streambuf> buffer_;
+  std::unique_ptr<std::ostream> file_;
   std::ostream* out_;
 };
 

@@ -34,6 +34,17 @@ struct ModelConfig {
   // 2H wide when that layer is the bidirectional one (one layer).
   int encoder_output_size() const { return bidirectional_encoder && layers == 1 ? 2 * hidden_size : hidden_size; }
 
+  // Limits of validate(): generous for any LSTM model, and a bound on what a
+  // model file from elsewhere can make the loader allocate.
+  static constexpr int kMaxVocabSize = 1 << 20;
+  static constexpr int kMaxWidth = 16384;
+  static constexpr int kMaxLayers = 32;
+
+  // The number of weights the model has (Seq2SeqModel::parameter_count()),
+  // computed without building it: a model file from elsewhere is checked
+  // against the weights it holds before anything is allocated.
+  std::int64_t parameter_count() const;
+
   // Throws nmt::Error when the sizes make no model.
   void validate() const;
   // validate() but for the vocabulary sizes: what the architecture options
