@@ -56,6 +56,7 @@ void check_ranges(const TrainingOptions& options, const NewModelOptions& fresh, 
   require_at_least(options.valid_batch_size, 1, "valid-batch-size");
   require_at_least(options.display_seconds, 0, "display-seconds");
   require_at_least(options.keep_checkpoints, 0, "keep-checkpoints");
+  require_at_least(options.checkpoint_minutes, 0, "checkpoint-minutes");
 }
 
 }  // namespace
@@ -126,6 +127,8 @@ int run_train(const Args& args) {
       ("seed", po::value(&options.seed)->default_value(1), "random seed (weights, batches, dropout)")
       ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
       ("resume", po::bool_switch(&resume), "continue from MODEL.checkpoint")
+      ("checkpoint-minutes", po::value(&options.checkpoint_minutes)->default_value(options.checkpoint_minutes),
+       "also write MODEL.checkpoint every N minutes of a long epoch (0 = only at validations and epoch ends)")
       ("keep-checkpoints", po::value(&options.keep_checkpoints)->default_value(0),
        "also keep the last N checkpoints as MODEL.step-S.checkpoint (for nmt average)")
       ("log", po::value(&log_path)->value_name("FILE"), "also write the log to FILE")

@@ -254,6 +254,21 @@ BOOST_AUTO_TEST_CASE(a_damaged_checkpoint_state_is_refused_naming_the_file) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_long_epoch_is_checkpointed_on_a_time_interval) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "interval.nmt").string();
+  options.valid_every = 0;              // validations only at epoch ends
+  options.checkpoint_minutes = 1e-12;   // so every step is past the interval
+  options.keep_checkpoints = 10;
+  options.max_steps = 3;
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer(options, model).run();
+  for (const int step : {1, 2, 3})
+    BOOST_TEST(fs::exists(options.model_path + ".step-" + std::to_string(step) + ".checkpoint"), "step " << step);
+}
+
 BOOST_AUTO_TEST_CASE(patience_counts_a_better_perplexity_as_progress) {
   TinyTask task;
   nmt::DnnContext dnn;

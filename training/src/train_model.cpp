@@ -52,8 +52,9 @@ std::map<std::string, std::string> config_lines(const std::string& yaml) {
 // corpus, the recipe) changes what is trained, which the user should hear of.
 void warn_about_changed_options(const ModelFileReader& checkpoint, const std::string& config_yaml) {
   if (!checkpoint.has("training/config") || config_yaml.empty()) return;
-  static const std::set<std::string> may_change{"resume", "max-epochs", "max-steps", "max-minutes", "threads",
-                                                "log", "log-json", "display-seconds", "config", "patience"};
+  static const std::set<std::string> may_change{"resume",   "max-epochs", "max-steps",       "max-minutes",
+                                                "threads",  "log",        "log-json",        "display-seconds",
+                                                "config",   "patience",   "checkpoint-minutes"};
   const auto before = config_lines(checkpoint.section("training/config"));
   std::string changed;
   for (const auto& [key, value] : config_lines(config_yaml)) {

@@ -140,6 +140,7 @@ void Trainer::save_checkpoint() {
   file.save(files_.checkpoint());
   files_.keep(state_.step);
   checkpoint_step_ = state_.step;
+  last_checkpoint_ = Clock::now();
   state_.overhead_seconds += seconds_since(start);
   window_ = Window{};  // the progress rate counts training only
 }
@@ -296,7 +297,7 @@ std::string Trainer::limit_reached() const {
 }
 
 TrainingState Trainer::run() {
-  run_start_ = Clock::now();
+  run_start_ = last_checkpoint_ = Clock::now();
   seconds_before_run_ = state_.seconds;
   validated_step_ = state_.step;  // a resumed run has nothing new to validate yet
   window_ = Window{};
@@ -319,6 +320,8 @@ TrainingState Trainer::run() {
         show_progress(plan.size());
         last_display = Clock::now();
       }
+      if (options_.checkpoint_minutes > 0 && seconds_since(last_checkpoint_) >= 60 * options_.checkpoint_minutes)
+        save_checkpoint();
       if (options_.valid_every > 0 && state_.step % options_.valid_every == 0 && validate_and_save()) {
         reason = early_stop;
         break;

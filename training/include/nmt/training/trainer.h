@@ -59,6 +59,9 @@ struct TrainingOptions {
   double display_seconds = 10;
   std::uint64_t seed = 1;
   int keep_checkpoints = 0;   // also keep the last N checkpoints as MODEL.step-S.checkpoint
+  // A checkpoint at least this often (minutes of wall time) besides those at
+  // validations and epoch ends, so a long epoch is not lost whole; 0 = off.
+  double checkpoint_minutes = 10;
   std::string log_json;       // JSON-lines training log (appended); empty = none
   std::string config_yaml;    // the effective configuration, stored in the model files
 };
@@ -137,6 +140,7 @@ class Trainer {
   Optimizer optimizer_;
   TrainingState state_;
   std::chrono::steady_clock::time_point run_start_;
+  std::chrono::steady_clock::time_point last_checkpoint_;  // or the run's start
   double seconds_before_run_ = 0;
   Window window_;
   std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written by this run
