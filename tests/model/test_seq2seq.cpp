@@ -309,3 +309,34 @@ BOOST_AUTO_TEST_CASE(tiny_model_overfits_twenty_pairs_to_zero_errors) { check_ov
 BOOST_AUTO_TEST_CASE(tiny_model_with_attention_overfits_twenty_pairs_to_zero_errors) {
   check_overfits_twenty_pairs("general");
 }
+
+BOOST_AUTO_TEST_CASE(the_logits_of_output_rows_are_those_rows_of_the_whole_forward) {
+  nmt::DnnContext dnn;
+  nmt::Seq2SeqModel model(dnn, tiny_config(false, "dot"));
+  model.initialize(4);
+  const auto pairs = random_pairs(6, 3, 12, 10, 11);
+  const auto batch = nmt::make_batch(pairs, {0, 1, 2, 3, 4, 5}, true);
+  const auto all_rows = static_cast<std::size_t>(batch.target_length * batch.batch_size);
+  BOOST_TEST_REQUIRE(batch.output_rows.size() < all_rows);  // the batch has padding to skip
+  BOOST_TEST(batch.output_rows.size() == static_cast<std::size_t>(batch.target_tokens));
+  for (std::size_t r = 0, i = 0; r < all_rows; ++r) {
+    const bool listed = i < batch.output_rows.size() && batch.output_rows[i] == static_cast<int>(r);
+    if (listed) BOOST_TEST(batch.output_ids[i++] == batch.target_output[r]);
+    else BOOST_TEST(batch.target_output[r] == nmt::kPadId, "row " << r);
+  }
+  auto& encoder = model.encoder();
+  auto& decoder = model.decoder();
+  encoder.forward(batch.source.data(), batch.source_length, batch.batch_size, false);
+  decoder.attend_to(encoder.outputs(), std::vector<int>(static_cast<std::size_t>(batch.batch_size), batch.source_length));
+  const nmt::Tensor whole = decoder.forward(batch.target_input.data(), batch.target_length, batch.batch_size,
+                                            encoder.context(), false);
+  const nmt::Tensor& some = decoder.forward(batch.target_input.data(), batch.target_length, batch.batch_size,
+                                            encoder.context(), false, &batch.output_rows);
+  const int vocab = decoder.vocab_size();
+  BOOST_TEST_REQUIRE(some.size() == static_cast<std::int64_t>(batch.output_rows.size()) * vocab);
+  for (std::size_t i = 0; i < batch.output_rows.size(); ++i)
+    for (int v = 0; v < vocab; ++v)
+      BOOST_TEST(some[static_cast<std::int64_t>(i) * vocab + v] ==
+                     whole[static_cast<std::int64_t>(batch.output_rows[i]) * vocab + v],
+                 boost::test_tools::tolerance(1e-5f));
+}
