@@ -41,6 +41,9 @@ std::string join(const std::vector<std::string>& words, const char* separator) {
   return out;
 }
 
+// Shortest form: 0.005, -1, nan.
+std::string format_number(double value) { return fmt::format("{}", value); }
+
 }  // namespace
 
 std::string nearest_option(const std::string& typed, const po::options_description& options) {
@@ -108,8 +111,6 @@ bool parse_command_line(const CommandSpec& spec, po::options_description& option
   po::notify(vm);
   return true;
 }
-
-std::string format_number(double value) { return fmt::format("{}", value); }
 
 void require_option(bool in_range, const std::string& option, const std::string& rule, double value) {
   if (!in_range) throw po::error("--" + option + " must be " + rule + ", got " + format_number(value));

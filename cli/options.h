@@ -50,7 +50,6 @@ std::string nearest_option(const std::string& typed, const po::options_descripti
 // before any data is read: "--learning-rate must be > 0, got -1". A NaN fails
 // every range (its comparisons are false).
 void require_option(bool in_range, const std::string& option, const std::string& rule, double value);
-std::string format_number(double value);  // shortest form: 0.005, -1, nan
 void require_at_least(double value, double minimum, const std::string& option);
 
 // --threads: 0 (all cores) or 1..kMaxThreads; more makes no sense on any
