@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "commands.h"
+#include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
 #include "nmt/training/train_model.h"
 #include "options.h"
@@ -15,11 +16,11 @@ namespace nmt::cli {
 
 namespace {
 
-// First Ctrl-C: finish the step, save a checkpoint, exit. Second: die at once.
+// First Ctrl-C: finish the step, save a checkpoint, exit. Second: die at once,
+// leaving no temporary of a half-written file.
 void on_interrupt(int) {
   Trainer::request_stop();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  remove_temporaries_on_interrupt();
 }
 
 void log_to_file_too(const std::string& path) {
@@ -76,6 +77,7 @@ int run_train(const Args& args) {
   std::string optimizer = enum_name(optimizer_method_names(), options.optimizer.method);
   std::string lr_decay = enum_name(learning_rate_decay_names(), options.schedule.decay);
   std::string early_stopping = enum_name(early_stopping_names(), options.early_stopping);
+  std::string on_non_finite = enum_name(non_finite_steps_names(), options.on_non_finite);
   int threads = 0, max_length = 100;
   bool resume = false, tied = false, bidirectional = false;
   po::options_description data("Data");
@@ -116,6 +118,9 @@ int run_train(const Args& args) {
        "exponential: factor per --lr-decay-steps; plateau: factor per stalled validation")
       ("lr-decay-steps", po::value(&options.schedule.decay_steps)->default_value(10000), "exponential: steps per decay")
       ("clip-norm", po::value(&options.clip_norm)->default_value(5.0, "5"), "gradient norm clipping (0 = off)")
+      ("on-non-finite", choice(&on_non_finite, "on-non-finite", enum_choices(non_finite_steps_names()))->default_value(on_non_finite),
+       "a step whose loss or gradient is NaN or infinite: stop (exit 1; the last checkpoint stays) or skip "
+       "(drop the update and go on, counted in the log; 100 in a row stop the run)")
       ("label-smoothing", po::value(&options.label_smoothing)->default_value(0.1f, "0.1"), "label smoothing")
       ("max-epochs", po::value(&options.max_epochs)->default_value(options.max_epochs), "stop after this many epochs (0 = no limit)")
       ("max-steps", po::value(&options.max_steps)->default_value(0), "stop after this many steps (0 = no limit)")
@@ -149,6 +154,7 @@ int run_train(const Args& args) {
   options.optimizer.method = parse_enum(optimizer_method_names(), optimizer, "optimizer");
   options.schedule.decay = parse_enum(learning_rate_decay_names(), lr_decay, "learning-rate decay");
   options.early_stopping = parse_enum(early_stopping_names(), early_stopping, "early-stopping metric");
+  options.on_non_finite = parse_enum(non_finite_steps_names(), on_non_finite, "on-non-finite");
   // A resumed run takes its architecture from the checkpoint.
   if (!resume) {
     try {
@@ -168,8 +174,7 @@ int run_train(const Args& args) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   train_model(dnn, options, fresh, resume);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  remove_temporaries_on_interrupt();
   return 0;
 }
 

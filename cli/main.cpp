@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
 #include "nmt/core/version.h"
 
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::ios::sync_with_stdio(false);
+  nmt::remove_temporaries_on_interrupt();
   // Logs go to stderr: stdout carries the output (translations, tokens, scores).
   spdlog::set_default_logger(spdlog::stderr_logger_st("nmt"));
   spdlog::set_pattern("[%H:%M:%S] %v");

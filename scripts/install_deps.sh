@@ -10,6 +10,7 @@ packages=(
   libboost-program-options-dev libboost-test-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libxxhash-dev zlib1g-dev
   python3
+  inotify-tools  # the fault tests catch checkpoint writes with inotifywait
   help2man  # the man pages, made from the --help texts
 )
 packages+=("$@")  # extra packages a caller needs (e.g. the quickstart's corpus tools)

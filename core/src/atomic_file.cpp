@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <csignal>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -71,7 +72,51 @@ int create_temporary(const std::string& path, std::string& temp) {
   return -1;
 }
 
+// The temporaries an interrupt removes. Fixed slots, because the signal
+// handler may neither allocate nor take locks; a name that does not fit is left
+// to remove_stale_temporaries() of the next write.
+constexpr int kTrackedTemporaries = 16;
+char tracked_names[kTrackedTemporaries][4096];
+volatile std::sig_atomic_t tracked[kTrackedTemporaries] = {};
+
+void track_temporary(const std::string& temp) {
+  if (temp.size() >= sizeof tracked_names[0]) return;
+  for (int i = 0; i < kTrackedTemporaries; ++i) {
+    if (tracked[i]) continue;
+    std::memcpy(tracked_names[i], temp.c_str(), temp.size() + 1);
+    tracked[i] = 1;
+    return;
+  }
+}
+
+void remove_tracked_and_end(int signal_number) {
+  for (int i = 0; i < kTrackedTemporaries; ++i)
+    if (tracked[i]) ::unlink(tracked_names[i]);
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  ::sigaction(signal_number, &action, nullptr);
+  ::raise(signal_number);
+}
+
 }  // namespace
+
+void release_temporary(const std::string& temp) {
+  for (int i = 0; i < kTrackedTemporaries; ++i)
+    if (tracked[i] && temp == tracked_names[i]) tracked[i] = 0;
+}
+
+void remove_temporaries_on_interrupt() {
+  struct sigaction action {};
+  action.sa_handler = remove_tracked_and_end;
+  sigemptyset(&action.sa_mask);
+  for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    // A signal the process was started ignoring (nohup, a script's background
+    // job) stays ignored.
+    struct sigaction current {};
+    if (::sigaction(signal_number, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+    ::sigaction(signal_number, &action, nullptr);
+  }
+}
 
 void remove_stale_temporaries(const std::string& path) {
   const std::string name = file_name(path);
@@ -90,6 +135,7 @@ int create_temporary_file(const std::string& path, std::string& temp) {
   remove_stale_temporaries(path);
   const int fd = create_temporary(path, temp);
   if (fd < 0) throw Error(path, "cannot create temporary file " + temp + ": " + errno_text());
+  track_temporary(temp);
   return fd;
 }
 
@@ -105,6 +151,7 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
       const std::string reason = errno_text();
       ::close(fd);
       ::unlink(temp.c_str());
+      release_temporary(temp);
       throw Error(path, "write failed: " + reason);
     }
     data += written;
@@ -113,13 +160,14 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const std::string reason = errno_text();
     ::unlink(temp.c_str());
+    release_temporary(temp);
     throw Error(path, "cannot flush to disk: " + reason);
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = errno_text();
-    ::unlink(temp.c_str());
-    throw Error(path, "cannot rename temporary file into place: " + reason);
-  }
+  const bool renamed = std::rename(temp.c_str(), path.c_str()) == 0;
+  const std::string reason = errno_text();
+  if (!renamed) ::unlink(temp.c_str());
+  release_temporary(temp);
+  if (!renamed) throw Error(path, "cannot rename temporary file into place: " + reason);
   const int dir = ::open(parent_directory(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     ::fsync(dir);

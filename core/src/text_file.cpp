@@ -173,6 +173,7 @@ LineWriter::~LineWriter() {
   file_.reset();
   buffer_.reset();  // closes the descriptor
   ::unlink(temp_.c_str());
+  release_temporary(temp_);
 }
 
 void LineWriter::commit() {
@@ -182,6 +183,7 @@ void LineWriter::commit() {
   buffer_.reset();
   if (std::rename(temp_.c_str(), path_.c_str()) != 0)
     throw Error(path_, std::string("cannot rename the finished output into place: ") + std::strerror(errno));
+  release_temporary(temp_);
   temp_.clear();
 }
 

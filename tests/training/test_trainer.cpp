@@ -1,9 +1,12 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <numeric>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +14,7 @@
 #include "nmt/core/error.h"
 #include "nmt/core/random.h"
 #include "nmt/tokenization/subword_trainer.h"
+#include "nmt/training/gradients.h"
 #include "nmt/training/trainer.h"
 
 namespace fs = std::filesystem;
@@ -358,4 +362,105 @@ BOOST_AUTO_TEST_CASE(a_run_that_stops_on_a_limit_validates_its_final_steps) {
   nmt::Trainer trainer(options, resumed);
   trainer.resume(checkpoint);
   BOOST_TEST(trainer.run().validations == 3);
+}
+
+namespace {
+
+// Makes the first gradient entry NaN on the backward passes numbered in `calls`
+// (1 = the first), as an overflow would.
+std::function<void(std::int64_t)> poison_gradients(nmt::Seq2SeqModel& model, std::vector<int> calls, int& count) {
+  return [&model, calls, &count](std::int64_t) {
+    ++count;
+    if (std::find(calls.begin(), calls.end(), count) != calls.end())
+      model.parameters().front().gradient[0] = std::nanf("");
+  };
+}
+
+bool message_has(const nmt::Error& e, const std::string& text) {
+  BOOST_TEST_INFO(e.what());
+  return std::string(e.what()).find(text) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_non_finite_gradient_stops_the_run_by_default) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "stop.nmt").string();
+  options.max_steps = 6;
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer trainer(options, model);
+  int calls = 0;
+  trainer.after_backward = poison_gradients(*model.network, {3}, calls);
+  BOOST_CHECK_EXCEPTION(trainer.run(), nmt::Error, [](const nmt::Error& e) {
+    return message_has(e, "update 3: the loss") && message_has(e, "--on-non-finite skip");
+  });
+  BOOST_TEST(nmt::non_finite_parameter(model.network->parameters()) == "");  // the bad update was not applied
+}
+
+BOOST_AUTO_TEST_CASE(skip_drops_non_finite_updates_and_counts_them) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "skip.nmt").string();
+  options.on_non_finite = nmt::NonFiniteSteps::skip;
+  options.max_steps = 6;
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer trainer(options, model);
+  int calls = 0;
+  trainer.after_backward = poison_gradients(*model.network, {3, 5}, calls);
+  const auto state = trainer.run();
+  BOOST_TEST(calls == 8);  // 6 updates and 2 skipped
+  BOOST_TEST(state.step == 6);
+  BOOST_TEST(state.skipped_steps == 2);
+  BOOST_TEST(nmt::non_finite_parameter(model.network->parameters()) == "");
+  const auto checkpoint = nmt::ModelFileReader::load(options.model_path + ".checkpoint");
+  BOOST_TEST(checkpoint.section("optimizer/steps") == "6");  // Adam saw the 6 updates only
+  BOOST_TEST(nlohmann::json::parse(checkpoint.section("training/state")).at("skipped_steps") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_updates_in_a_row_stop_a_skipping_run) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "row.nmt").string();
+  options.on_non_finite = nmt::NonFiniteSteps::skip;
+  options.max_steps = 1000;
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer trainer(options, model);
+  int calls = 0;
+  std::vector<int> all(2 * nmt::Trainer::kMaxSkippedInARow);
+  std::iota(all.begin(), all.end(), 4);  // every pass from the 4th on
+  trainer.after_backward = poison_gradients(*model.network, all, calls);
+  BOOST_CHECK_EXCEPTION(trainer.run(), nmt::Error, [](const nmt::Error& e) {
+    return message_has(e, "so were the " + std::to_string(nmt::Trainer::kMaxSkippedInARow - 1) + " updates before it");
+  });
+  BOOST_TEST(calls == 3 + nmt::Trainer::kMaxSkippedInARow);
+}
+
+BOOST_AUTO_TEST_CASE(weights_that_are_not_finite_are_never_saved) {
+  TinyTask task;
+  nmt::DnnContext dnn;
+  auto options = task.options;
+  options.model_path = (task.dir / "nan.nmt").string();
+  options.max_steps = 8;
+  options.checkpoint_minutes = 1e-12;  // a checkpoint after every step
+  auto model = task.fresh_model(dnn);
+  nmt::Trainer trainer(options, model);
+  int calls = 0;
+  // A weight, not a gradient, turns NaN in update 6 (its gradient norm is
+  // finite), so only the check before saving can stop it.
+  trainer.after_backward = [&](std::int64_t) {
+    if (++calls == 6) model.network->parameters().back().value[0] = std::nanf("");
+  };
+  BOOST_CHECK_EXCEPTION(trainer.run(), nmt::Error, [&](const nmt::Error& e) {
+    return message_has(e, options.model_path + ".checkpoint: not written") &&
+           message_has(e, model.network->parameters().back().name + " are NaN or infinite");
+  });
+  // What is on disk is from step 5 and loads (the loader refuses NaN weights).
+  const auto checkpoint = nmt::ModelFileReader::load(options.model_path + ".checkpoint");
+  BOOST_TEST(nlohmann::json::parse(checkpoint.section("training/state")).at("step") == 5);
+  BOOST_CHECK_NO_THROW(nmt::TranslationModel::read(dnn, checkpoint));
+  BOOST_CHECK_NO_THROW(nmt::TranslationModel::read(dnn, nmt::ModelFileReader::load(options.model_path)));
 }

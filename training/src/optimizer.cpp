@@ -50,6 +50,16 @@ void zero_gradients(const std::vector<Parameter>& parameters) {
   for (const auto& p : parameters) std::memset(p.gradient, 0, p.size * sizeof(float));
 }
 
+std::string non_finite_parameter(const std::vector<Parameter>& parameters) {
+  for (const auto& p : parameters) {
+    bool finite = true;
+#pragma omp parallel for reduction(&& : finite)
+    for (std::size_t i = 0; i < p.size; ++i) finite = finite && std::isfinite(p.value[i]);
+    if (!finite) return p.name;
+  }
+  return "";
+}
+
 Optimizer::Optimizer(const OptimizerOptions& options, std::vector<Parameter> parameters)
     : options_(options), parameters_(std::move(parameters)) {
   if (options_.method == OptimizerMethod::adam) {

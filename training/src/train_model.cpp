@@ -54,7 +54,7 @@ void warn_about_changed_options(const ModelFileReader& checkpoint, const std::st
   if (!checkpoint.has("training/config") || config_yaml.empty()) return;
   static const std::set<std::string> may_change{"resume",   "max-epochs", "max-steps",       "max-minutes",
                                                 "threads",  "log",        "log-json",        "display-seconds",
-                                                "config",   "patience",   "checkpoint-minutes"};
+                                                "config",   "patience",   "checkpoint-minutes", "on-non-finite"};
   const auto before = config_lines(checkpoint.section("training/config"));
   std::string changed;
   for (const auto& [key, value] : config_lines(config_yaml)) {

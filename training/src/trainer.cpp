@@ -47,7 +47,8 @@ nlohmann::json state_to_json(const TrainingState& s) {
           {"validations", s.validations},
           {"best_bleu", s.best_bleu},
           {"best_perplexity", s.best_perplexity},
-          {"learning_rate_scale", s.learning_rate_scale}};
+          {"learning_rate_scale", s.learning_rate_scale},
+          {"skipped_steps", s.skipped_steps}};
 }
 
 TrainingState state_from_json(const std::string& text, const std::string& name) {
@@ -68,9 +69,10 @@ TrainingState state_from_json(const std::string& text, const std::string& name) 
     s.best_bleu = j.value("best_bleu", 0.0);
     s.best_perplexity = j.value("best_perplexity", 0.0);
     s.learning_rate_scale = j.value("learning_rate_scale", 1.0);
+    s.skipped_steps = j.value("skipped_steps", std::int64_t{0});
     // A position a run can have reached: anything else is a damaged or crafted file.
     const bool valid = s.step >= 0 && s.epoch >= 0 && s.batch_in_epoch >= 0 && s.target_tokens >= 0 &&
-                       s.bad_validations >= 0 && s.validations >= 0 && std::isfinite(s.seconds) &&
+                       s.bad_validations >= 0 && s.validations >= 0 && s.skipped_steps >= 0 && std::isfinite(s.seconds) &&
                        s.seconds >= 0 && std::isfinite(s.learning_rate_scale) && s.learning_rate_scale > 0 &&
                        s.learning_rate_scale <= 1;
     if (!valid) throw Error(name, "bad training state: a step, epoch, batch or time out of range: " + text);
@@ -124,20 +126,37 @@ void Trainer::write_training_sections(ModelFileWriter& file) const {
   file.add("training/state", state_to_json(state_).dump());
 }
 
+void Trainer::refuse_non_finite_weights(const std::string& path) const {
+  const auto name = non_finite_parameter(model_.network->parameters());
+  if (!name.empty())
+    throw Error(path, "not written: weights of " + name + " are NaN or infinite (training diverged; "
+                      "lower --learning-rate and resume from the last checkpoint)");
+}
+
 void Trainer::save_model() const {
+  refuse_non_finite_weights(files_.model());
   ModelFileWriter file;
   model_.write(file);
   write_training_sections(file);
-  file.save(files_.model());
+  try {
+    file.save(files_.model());
+  } catch (const Error& e) {  // e.g. a full disk: say what still holds
+    throw Error(std::string(e.what()) + " (the previous best model is unchanged)");
+  }
 }
 
 void Trainer::save_checkpoint() {
   const auto start = Clock::now();
+  refuse_non_finite_weights(files_.checkpoint());
   ModelFileWriter file;
   model_.write(file);
   optimizer_.save(file);
   write_training_sections(file);
-  file.save(files_.checkpoint());
+  try {
+    file.save(files_.checkpoint());
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " (the previous checkpoint is unchanged: nmt train --resume continues from it)");
+  }
   files_.keep(state_.step);
   checkpoint_step_ = state_.step;
   last_checkpoint_ = Clock::now();
@@ -223,7 +242,7 @@ bool Trainer::validate_and_save() {
   return stop;
 }
 
-void Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
+bool Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
   const bool reverse = model_.network->config().reverse_source;
   std::vector<Batch> group;
   int tokens = 0;
@@ -233,14 +252,22 @@ void Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
     tokens += group.back().target_tokens;
   }
   model_.network->zero_grad();
+  double loss = 0, nll = 0;
   for (std::size_t k = 0; k < group.size(); ++k) {
     const auto sums = model_.network->train_batch(group[k], options_.label_smoothing, 1.0f / tokens,
                                                   dropout_seed(options_.seed, state_.step, static_cast<int>(k)));
-    window_.loss += sums.loss;
-    window_.nll += sums.nll;
+    loss += sums.loss;
+    nll += sums.nll;
   }
+  if (after_backward) after_backward(state_.step + 1);
   const double norm = gradient_norm(model_.network->parameters());
-  if (!std::isfinite(norm)) throw Error("training diverged (gradient norm is not finite); lower --learning-rate");
+  if (!std::isfinite(norm) || !std::isfinite(loss)) {
+    skip_non_finite_step(loss, norm, static_cast<std::int64_t>(group.size()));
+    return false;
+  }
+  skipped_in_a_row_ = 0;
+  window_.loss += loss;
+  window_.nll += nll;
   window_.learning_rate = learning_rate(state_.step + 1);
   optimizer_.step(window_.learning_rate, clip_scale(norm, options_.clip_norm));
   model_.network->weights_changed();
@@ -251,6 +278,23 @@ void Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
   window_.tokens += tokens;
   window_.gradient_norm += norm;
   ++window_.steps;
+  return true;
+}
+
+void Trainer::skip_non_finite_step(double loss, double norm, std::int64_t batches) {
+  const std::string what = fmt::format("update {}: the loss ({}) or the gradient norm ({}) is not finite",
+                                       state_.step + 1, loss, norm);
+  const std::string resume = checkpoint_step_ >= 0 || state_.step > 0
+                                 ? "; the last checkpoint, " + files_.checkpoint() + ", is kept"
+                                 : "";
+  if (options_.on_non_finite == NonFiniteSteps::stop)
+    throw Error(what + " (training diverged: lower --learning-rate, or pass --on-non-finite skip)" + resume);
+  ++state_.skipped_steps;
+  state_.batch_in_epoch += batches;  // those batches are passed over, not retried
+  if (++skipped_in_a_row_ >= kMaxSkippedInARow)
+    throw Error(fmt::format("{}, and so were the {} updates before it: training diverged; lower "
+                            "--learning-rate{}", what, kMaxSkippedInARow - 1, resume));
+  spdlog::warn("{}: update skipped ({} skipped so far)", what, state_.skipped_steps);
 }
 
 void Trainer::show_progress(std::size_t batches_in_epoch) {
@@ -315,7 +359,7 @@ TrainingState Trainer::run() {
     while (state_.batch_in_epoch < static_cast<std::int64_t>(plan.size())) {
       // Checked before the step, so resuming a finished run trains no further.
       if (!(reason = limit_reached()).empty()) break;
-      train_step(plan);
+      if (!train_step(plan)) continue;  // skipped: nothing to show, save or validate
       if (seconds_since(last_display) >= options_.display_seconds) {
         show_progress(plan.size());
         last_display = Clock::now();
@@ -353,6 +397,8 @@ TrainingState Trainer::run() {
   }
   if (checkpoint_step_ != state_.step) save_checkpoint();
   update_seconds();
+  if (state_.skipped_steps > 0)
+    spdlog::warn("{} updates skipped for a non-finite loss or gradient", state_.skipped_steps);
   spdlog::info("stopped: {} | step {} | {} target tokens in {} of training ({:.0f} tgt tok/s; {} validating "
                "and saving) | best model in {}, checkpoint in {}",
                reason, state_.step, state_.target_tokens, ProgressLine::format_duration(state_.training_seconds()),

@@ -21,6 +21,18 @@ int create_temporary_file(const std::string& path, std::string& temp);
 // Removes PATH.tmp.PID.RANDOM files whose process PID is gone.
 void remove_stale_temporaries(const std::string& path);
 
+// Says a temporary from create_temporary_file() was renamed into place or
+// removed, so an interrupt no longer removes it.
+void release_temporary(const std::string& temp);
+
+// From now on SIGINT, SIGTERM and SIGHUP remove the temporaries being written
+// (those of create_temporary_file() not yet released), then end the process as
+// the signal would have: an interrupted write leaves the old file and nothing
+// beside it. A signal ignored when the process started (nohup) stays ignored.
+// Safe to call from a signal handler (to hand the signals back to
+// this cleanup). Temporaries are tracked for the thread that writes files.
+void remove_temporaries_on_interrupt();
+
 // Reads a whole file into memory. Throws nmt::Error naming the file.
 std::string read_file(const std::string& path);
 

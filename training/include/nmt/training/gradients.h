@@ -1,6 +1,7 @@
 #pragma once
 // Operations over all of a model's gradients at once.
 
+#include <string>
 #include <vector>
 
 #include "nmt/core/parameter.h"
@@ -19,5 +20,8 @@ float clip_scale(double norm, double max_norm);
 double clip_gradient_norm(const std::vector<Parameter>& parameters, double max_norm);
 
 void zero_gradients(const std::vector<Parameter>& parameters);
+
+// The name of the first parameter holding a NaN or infinite weight, or "".
+std::string non_finite_parameter(const std::vector<Parameter>& parameters);
 
 }  // namespace nmt

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "nmt/core/enum_names.h"
@@ -25,6 +26,14 @@
 #include "nmt/training/training_log.h"
 
 namespace nmt {
+
+// What a step whose loss or gradient norm is NaN or infinite does.
+enum class NonFiniteSteps { stop, skip };
+
+inline const EnumNames<NonFiniteSteps>& non_finite_steps_names() {
+  static const EnumNames<NonFiniteSteps> names{{NonFiniteSteps::stop, "stop"}, {NonFiniteSteps::skip, "skip"}};
+  return names;
+}
 
 // The validation metric that picks the best model.
 enum class EarlyStopping { bleu, perplexity };
@@ -45,6 +54,9 @@ struct TrainingOptions {
   OptimizerOptions optimizer;
   LearningRateSchedule schedule;
   double clip_norm = 5.0;  // 0 = no clipping
+  // stop: the run ends with an error (the last checkpoint stays). skip: the
+  // update is dropped and counted; kMaxSkippedInARow such steps in a row end it.
+  NonFiniteSteps on_non_finite = NonFiniteSteps::stop;
   float label_smoothing = 0.1f;
   int max_epochs = 10;       // 0 = no limit
   std::int64_t max_steps = 0;  // 0 = no limit
@@ -80,12 +92,15 @@ struct TrainingState {
   int validations = 0;
   double best_bleu = 0, best_perplexity = 0;  // over all validations (when validations > 0)
   double learning_rate_scale = 1;  // product of the plateau decays so far
+  std::int64_t skipped_steps = 0;  // updates dropped for a non-finite loss or gradient
 
   double training_seconds() const { return seconds - overhead_seconds; }
 };
 
 class Trainer {
  public:
+  static constexpr int kMaxSkippedInARow = 100;
+
   // model: a fresh (initialized) model, or one read from a checkpoint together
   // with its optimizer and state (see resume()).
   Trainer(const TrainingOptions& options, TranslationModel& model);
@@ -101,6 +116,10 @@ class Trainer {
 
   std::string checkpoint_path() const { return files_.checkpoint(); }
 
+  // Called after each backward pass with the update's number (state step + 1),
+  // before the gradient norm is taken: lets a test poison a gradient.
+  std::function<void(std::int64_t)> after_backward;
+
  private:
   struct Validation {
     double perplexity = 0;
@@ -113,9 +132,14 @@ class Trainer {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   };
 
-  // One optimizer step over the next `accumulate` batches of the epoch's plan.
-  void train_step(const std::vector<std::vector<std::size_t>>& plan);
+  // One optimizer step over the next `accumulate` batches of the epoch's plan;
+  // false when the update was skipped (--on-non-finite skip).
+  bool train_step(const std::vector<std::vector<std::size_t>>& plan);
   void show_progress(std::size_t batches_in_epoch);
+  // --on-non-finite: throws (stop, or too many in a row) or drops the update.
+  void skip_non_finite_step(double loss, double norm, std::int64_t batches);
+  // Throws nmt::Error naming path when a weight is NaN or infinite.
+  void refuse_non_finite_weights(const std::string& path) const;
   // The limit that ends the run now, or "" to go on.
   std::string limit_reached() const;
   Validation validate();
@@ -145,6 +169,7 @@ class Trainer {
   Window window_;
   std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written by this run
   std::int64_t validated_step_ = -1;   // step of the last validation (or save, without validation data)
+  int skipped_in_a_row_ = 0;
 };
 
 }  // namespace nmt

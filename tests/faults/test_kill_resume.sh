@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SIGKILL a training run at random moments and in the middle of checkpoint
+# writes (caught with an inotify watch on the temporary file), resuming after
+# each kill. After every kill a loadable checkpoint exists (once the first was
+# written) and at most one temporary file per output is left; the next write
+# removes it. Resumed to the end, the run's best model and last checkpoint hold
+# bit for bit the weights, optimizer state and training position of an
+# uninterrupted run with the same seed and threads.
+#
+#   test_kill_resume.sh NMT        (FAULT_SEED=N repeats a run's kill moments)
+set -u
+nmt=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../cli/assert.sh"
+command -v inotifywait >/dev/null || { echo "needs inotifywait (Debian package inotify-tools)" >&2; exit 1; }
+seed=${FAULT_SEED:-$$}
+RANDOM=$seed
+echo "kill moments from FAULT_SEED=$seed"
+enter_scratch_dir
+
+write_toy_corpus 5
+printf 'uno dos\ngato\ncasa perro\n' > valid.src
+printf 'one two\ncat\nhouse dog\n' > valid.tgt
+"$nmt" vocab --input train.src train.tgt --vocab-size 30 --model-prefix spm 2>/dev/null || fail "vocab"
+# Default options but a small model, 40 short epochs (a validation and a
+# checkpoint at each end) and a checkpoint every 0.24 s within an epoch.
+options=(--train-src train.src --train-tgt train.tgt --valid-src valid.src --valid-tgt valid.tgt
+         --source-vocab spm.model --target-vocab spm.model --embedding-size 64 --hidden-size 128
+         --batch-size 16 --threads 1 --max-epochs 40 --patience 0 --checkpoint-minutes 0.004 --seed 7)
+
+"$nmt" train "${options[@]}" -m ref.nmt 2> ref.log || fail "uninterrupted run: $(tail -n 3 ref.log)"
+
+temporaries() { compgen -G "run.nmt.tmp.*"; compgen -G "run.nmt.checkpoint.tmp.*"; }
+
+kills=0 in_write=0 write_attempts=0 finished=0 had_checkpoint=0
+for round in $(seq 16); do
+  resume=()
+  [ -e run.nmt.checkpoint ] && resume=(--resume)
+  "$nmt" train "${options[@]}" -m run.nmt "${resume[@]}" 2>> run.log &
+  pid=$!
+  if [ $((round % 3)) -eq 0 ] && [ $write_attempts -lt 6 ]; then
+    # The moment a checkpoint's temporary file appears.
+    write_attempts=$((write_attempts + 1))
+    (inotifywait -q -q -e create --include '^(\./)?run\.nmt\.checkpoint\.tmp\.' . && kill -9 $pid 2>/dev/null) &
+    watcher=$!
+  else
+    sleep "$(printf '0.%03d' $((50 + RANDOM % 900)))"
+    kill -9 $pid 2>/dev/null
+  fi
+  { wait $pid; } 2>/dev/null  # no "Killed" notice
+  status=$?
+  [ -z "${watcher:-}" ] || { kill $watcher 2>/dev/null; wait $watcher 2>/dev/null; watcher=; }
+  if [ $status -eq 0 ]; then finished=1; break; fi
+  [ $status -eq 137 ] || fail "round $round: exit $status without a kill: $(tail -n 3 run.log)"
+  kills=$((kills + 1))
+  left=$(temporaries | wc -l)
+  compgen -G "run.nmt.checkpoint.tmp.*" >/dev/null && in_write=$((in_write + 1))
+  [ "$left" -le 2 ] || fail "round $round: $left temporary files pile up: $(temporaries)"
+  if [ -e run.nmt.checkpoint ]; then
+    had_checkpoint=1
+    "$nmt" info run.nmt.checkpoint > /dev/null 2> info.err || fail "round $round: checkpoint not loadable: $(cat info.err)"
+  elif [ $had_checkpoint -eq 1 ]; then
+    fail "round $round: the checkpoint is gone"
+  fi
+done
+echo "$kills kills, $in_write in the middle of a checkpoint write"
+[ $kills -ge 10 ] || fail "only $kills kills before the run finished (want 10 or more)"
+[ $in_write -ge 1 ] || fail "no kill landed in a checkpoint write in $write_attempts tries"
+
+if [ $finished -eq 0 ]; then
+  "$nmt" train "${options[@]}" -m run.nmt --resume 2>> run.log || fail "final resume: $(tail -n 3 run.log)"
+fi
+expect_contains "the resumed run ends where the uninterrupted one did" "$(tail -n 1 run.log)" "reached --max-epochs 40 | step"
+python3 "$here/same_weights.py" ref.nmt run.nmt || fail "best model differs from the uninterrupted run's"
+python3 "$here/same_weights.py" ref.nmt.checkpoint run.nmt.checkpoint ||
+  fail "last checkpoint differs from the uninterrupted run's"
+[ -z "$(temporaries)" ] || fail "temporary files left at the end: $(temporaries)"
+finish
