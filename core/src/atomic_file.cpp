@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -176,6 +177,8 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
 }
 
 std::string read_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) throw Error(path, "is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path, "cannot open for reading (missing or unreadable)");
   std::ostringstream content;

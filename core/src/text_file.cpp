@@ -127,19 +127,21 @@ bool LineReader::next(std::string& line) {
     const char* start = buffer_.get() + begin_;
     const std::size_t available = end_ - begin_;
     const auto* newline = static_cast<const char*>(std::memchr(start, '\n', available));
-    if (newline) {
-      line.append(start, static_cast<std::size_t>(newline - start));
-      begin_ += static_cast<std::size_t>(newline - start) + 1;
-      break;
-    }
-    line.append(start, available);
-    begin_ = end_;
+    const std::size_t piece = newline ? static_cast<std::size_t>(newline - start) : available;
+    // Checked piece by piece, so that a binary file or an endless line
+    // (/dev/zero) is refused before it fills memory. NUL is valid UTF-8, so
+    // the UTF-8 checks would let a binary file through.
+    if (std::memchr(start, '\0', piece))
+      throw Error(name_, line_number_ + 1, "binary data (NUL byte), not a text file");
+    if (line.size() + piece > kMaxLineBytes)
+      throw Error(name_, line_number_ + 1,
+                  "a line longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB: not text of one sentence a line");
+    line.append(start, piece);
+    begin_ += piece + (newline ? 1 : 0);
+    if (newline) break;
   }
   if (!any_bytes) return false;
   ++line_number_;
-  // NUL is valid UTF-8, so the UTF-8 checks let a binary file through.
-  if (std::memchr(line.data(), '\0', line.size()))
-    throw Error(name_, line_number_, "binary data (NUL byte), not a text file");
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return true;
 }

@@ -41,19 +41,26 @@ class FileSentences : public sentencepiece::SentenceIterator {
   std::string line_;
 };
 
+// SentencePiece skips longer lines (its max_sentence_length, set explicitly).
+constexpr std::size_t kMaxSentenceBytes = 4192;
+
 // A first pass that names the file and line of bad input before SentencePiece sees it.
 void check_inputs(const std::vector<std::string>& paths) {
   if (paths.empty()) throw Error("no input files given");
-  std::size_t non_empty = 0;
+  std::size_t non_empty = 0, usable = 0;
   for (const auto& path : paths) {
     LineReader reader(path);
     std::string line;
     while (reader.next(line)) {
       require_utf8(line, reader.name(), reader.line_number());
       non_empty += !line.empty();
+      usable += !line.empty() && line.size() <= kMaxSentenceBytes;
     }
   }
   if (non_empty == 0) throw Error(paths.front(), "no text to train on: the input files are empty");
+  if (usable == 0)
+    throw Error(paths.front(), "no text to train on: every line is longer than " + std::to_string(kMaxSentenceBytes) +
+                                   " bytes (subword training skips such lines; one sentence per line is expected)");
 }
 
 // SentencePiece prefixes its messages with a source location and the failed
@@ -91,6 +98,7 @@ std::string train_subword_model(const SubwordTrainingOptions& options) {
       {"bos_id", std::to_string(kBosId)},
       {"eos_id", std::to_string(kEosId)},
       {"minloglevel", options.verbose ? "0" : "1"},
+      {"max_sentence_length", std::to_string(kMaxSentenceBytes)},
   };
   FileSentences sentences(options.inputs);
   std::string model;

@@ -30,10 +30,13 @@ class LineReader {
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
 
+  // A longer line is refused rather than read into memory without end.
+  static constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
+
   // Reads the next line (without its terminator); false at end of input.
   // Throws nmt::Error "file:line: ..." when the stream fails mid-way (an I/O
-  // error, corrupt or truncated gzip data) or the line holds a NUL byte (a
-  // binary file given as text).
+  // error, corrupt or truncated gzip data), the line holds a NUL byte (a
+  // binary file given as text) or is longer than kMaxLineBytes.
   bool next(std::string& line);
 
   // 1-based number of the line last returned by next().
