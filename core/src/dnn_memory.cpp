@@ -23,4 +23,8 @@ dnnl::memory as_memory(const Tensor& tensor, const dnnl::memory::desc& desc,
   return as_memory(const_cast<Tensor&>(tensor), desc, engine);
 }
 
+dnnl::memory as_memory(const float* data, const dnnl::memory::desc& desc, const dnnl::engine& engine) {
+  return dnnl::memory(desc, engine, const_cast<float*>(data));
+}
+
 }  // namespace nmt

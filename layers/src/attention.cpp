@@ -99,12 +99,13 @@ void LuongAttention::zero_grad() {
 }
 
 LuongAttention::Primitives& LuongAttention::primitives_for(int64_t T, int64_t N, int64_t S) {
-  const ShapeKey key{T, N, S};
-  auto found = cache_.find(key);
-  if (found != cache_.end()) return *found->second;
-  if (cache_.size() >= kMaxCachedShapes) cache_.clear();
+  return *cache_.get(ShapeKey{T, N, S}, [&] { return create_primitives(T, N, S); });
+}
+
+LuongAttention::Primitives LuongAttention::create_primitives(int64_t T, int64_t N, int64_t S) const {
   const int64_t H = hidden_, E = encoder_, C = E + H;
-  auto p = std::make_shared<Primitives>();
+  Primitives primitives;
+  Primitives* p = &primitives;
   p->states = view({N, T, H}, {H, N * H, 1});
   p->keys = view({N, S, H}, {H, N * H, 1});
   p->keys_t = view({N, H, S}, {H, 1, N * H});
@@ -121,7 +122,7 @@ LuongAttention::Primitives& LuongAttention::primitives_for(int64_t T, int64_t N,
   p->grad_states = make_matmul(engine, p->weights, p->keys, p->states, true);
   p->grad_keys = make_matmul(engine, p->weights_t, p->states, p->keys, false);
   if (type_ == AttentionType::dot) p->grad_keys_into_source = make_matmul(engine, p->weights_t, p->states, p->source, true);
-  return *cache_.emplace(key, std::move(p)).first->second;
+  return primitives;
 }
 
 void LuongAttention::check_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) const {

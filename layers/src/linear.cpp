@@ -2,22 +2,17 @@
 
 #include <algorithm>
 
+#include "nmt/core/dnn_memory.h"
+
 namespace nmt::layers {
 
 namespace {
 
 using tag = dnnl::memory::format_tag;
-using dt = dnnl::memory::data_type;
 
 constexpr int kBiasColumns = 512;  // a slice of bias-gradient columns stays in L1 across rows
 
-dnnl::memory::desc matrix(int rows, int cols, tag layout) {
-  return dnnl::memory::desc({rows, cols}, dt::f32, layout);
-}
-
-dnnl::memory wrap(const dnnl::memory::desc& desc, const dnnl::engine& engine, const float* data) {
-  return dnnl::memory(desc, engine, const_cast<float*>(data));
-}
+dnnl::memory::desc matrix(int rows, int cols, tag layout) { return plain_desc({rows, cols}, layout); }
 
 }  // namespace
 
@@ -44,11 +39,10 @@ void Linear::share_weights(float* weights, float* gradient) {
 }
 
 Linear::Primitives& Linear::primitives_for(int rows) {
-  auto found = cache_.find(rows);
-  if (found != cache_.end()) return found->second;
-  // Row counts vary with every batch shape in training; a full cache starts
-  // over rather than growing without bound.
-  if (cache_.size() >= kMaxCachedShapes) cache_.clear();
+  return *cache_.get(rows, [&] { return create_primitives(rows); });
+}
+
+Linear::Primitives Linear::create_primitives(int rows) const {
   // W is [out, in] row-major: read as [in, out] it is the transposed layout "ba".
   const auto forward_desc =
       with_bias_ ? dnnl::matmul::desc(matrix(rows, in_, tag::ab), matrix(in_, out_, tag::ba),
@@ -69,20 +63,19 @@ Linear::Primitives& Linear::primitives_for(int rows) {
   if (activation_ == Activation::tanh) activate.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
   dnnl::primitive_attr activate_attr;
   activate_attr.set_post_ops(activate);
-  Primitives primitives{
+  return Primitives{
       dnnl::matmul(dnnl::matmul::primitive_desc(forward_desc, activate_attr, context_->engine())),
       dnnl::matmul(dnnl::matmul::primitive_desc(data_desc, context_->engine())),
       dnnl::matmul(dnnl::matmul::primitive_desc(weights_desc, accumulate_attr, context_->engine()))};
-  return cache_.emplace(rows, std::move(primitives)).first->second;
 }
 
 void Linear::forward(const float* x, int rows, float* y) {
   auto& p = primitives_for(rows);
   std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, wrap(matrix(rows, in_, tag::ab), context_->engine(), x)},
-      {DNNL_ARG_WEIGHTS, wrap(matrix(in_, out_, tag::ba), context_->engine(), weights_)},
-      {DNNL_ARG_DST, wrap(matrix(rows, out_, tag::ab), context_->engine(), y)}};
-  if (with_bias_) args[DNNL_ARG_BIAS] = wrap(matrix(1, out_, tag::ab), context_->engine(), bias_.data());
+      {DNNL_ARG_SRC, as_memory(x, matrix(rows, in_, tag::ab), context_->engine())},
+      {DNNL_ARG_WEIGHTS, as_memory(weights_, matrix(in_, out_, tag::ba), context_->engine())},
+      {DNNL_ARG_DST, as_memory(y, matrix(rows, out_, tag::ab), context_->engine())}};
+  if (with_bias_) args[DNNL_ARG_BIAS] = as_memory(bias_.data(), matrix(1, out_, tag::ab), context_->engine());
   p.forward.execute(context_->stream(), args);
   context_->wait();
 }
@@ -90,14 +83,14 @@ void Linear::forward(const float* x, int rows, float* y) {
 void Linear::backward(const float* x, const float* dy, int rows, float* dx) {
   auto& p = primitives_for(rows);
   if (dx) {
-    p.backward_data.execute(context_->stream(), {{DNNL_ARG_SRC, wrap(matrix(rows, out_, tag::ab), context_->engine(), dy)},
-                                      {DNNL_ARG_WEIGHTS, wrap(matrix(out_, in_, tag::ab), context_->engine(), weights_)},
-                                      {DNNL_ARG_DST, wrap(matrix(rows, in_, tag::ab), context_->engine(), dx)}});
+    p.backward_data.execute(context_->stream(), {{DNNL_ARG_SRC, as_memory(dy, matrix(rows, out_, tag::ab), context_->engine())},
+                                      {DNNL_ARG_WEIGHTS, as_memory(weights_, matrix(out_, in_, tag::ab), context_->engine())},
+                                      {DNNL_ARG_DST, as_memory(dx, matrix(rows, in_, tag::ab), context_->engine())}});
   }
   p.backward_weights.execute(
-      context_->stream(), {{DNNL_ARG_SRC, wrap(matrix(out_, rows, tag::ba), context_->engine(), dy)},
-                {DNNL_ARG_WEIGHTS, wrap(matrix(rows, in_, tag::ab), context_->engine(), x)},
-                {DNNL_ARG_DST, wrap(matrix(out_, in_, tag::ab), context_->engine(), weight_gradient_)}});
+      context_->stream(), {{DNNL_ARG_SRC, as_memory(dy, matrix(out_, rows, tag::ba), context_->engine())},
+                {DNNL_ARG_WEIGHTS, as_memory(x, matrix(rows, in_, tag::ab), context_->engine())},
+                {DNNL_ARG_DST, as_memory(weight_gradient_, matrix(out_, in_, tag::ab), context_->engine())}});
   context_->wait();
   if (with_bias_) {
     // Column sums, each thread over its own slice of columns.

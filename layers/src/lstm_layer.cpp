@@ -43,7 +43,6 @@ struct LstmLayer::Primitives {
   // Only for training shapes.
   dnnl::lstm_backward::primitive_desc backward_pd;
   dnnl::lstm_backward backward;
-  uint64_t last_use = 0;
 };
 
 LstmLayer::LstmLayer(DnnContext& context, int64_t input_size, int64_t hidden_size,
@@ -127,21 +126,8 @@ LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
 
 std::shared_ptr<LstmLayer::Primitives> LstmLayer::primitives_for(int64_t steps, int64_t batch,
                                                                  bool training) {
-  const ShapeKey key{steps, batch, training};
-  auto found = cache_.find(key);
-  if (found == cache_.end()) {
-    if (cache_.size() >= kMaxCachedShapes) {
-      auto oldest = cache_.begin();
-      for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-        if (it->second->last_use < oldest->second->last_use) oldest = it;
-      }
-      cache_.erase(oldest);
-    }
-    auto primitives = std::make_shared<Primitives>(create_primitives(steps, batch, training));
-    found = cache_.emplace(key, std::move(primitives)).first;
-  }
-  found->second->last_use = ++uses_;
-  return found->second;
+  return cache_.get(ShapeKey{steps, batch, training},
+                    [&] { return create_primitives(steps, batch, training); });
 }
 
 void LstmLayer::check_state(const Tensor* state, int64_t batch, const char* what) const {

@@ -17,5 +17,8 @@ dnnl::memory::desc plain_desc(const dnnl::memory::dims& dims, dnnl::memory::form
 dnnl::memory as_memory(Tensor& tensor, const dnnl::memory::desc& desc, const dnnl::engine& engine);
 dnnl::memory as_memory(const Tensor& tensor, const dnnl::memory::desc& desc,
                        const dnnl::engine& engine);
+// A buffer the caller owns (a layer's weights, a slice of a tensor), holding
+// at least desc's elements.
+dnnl::memory as_memory(const float* data, const dnnl::memory::desc& desc, const dnnl::engine& engine);
 
 }  // namespace nmt

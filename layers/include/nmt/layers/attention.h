@@ -24,12 +24,12 @@
 // its few dot products per row are plain loops.
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <tuple>
 #include <vector>
 
 #include "nmt/core/dnn_context.h"
+#include "nmt/core/primitive_cache.h"
 #include "nmt/core/tensor.h"
 #include "nmt/layers/linear.h"
 
@@ -49,6 +49,9 @@ class LuongAttention {
   LuongAttention(DnnContext& context, AttentionType type, int64_t hidden_size, int64_t encoder_size);
 
   AttentionType type() const { return type_; }
+  // Primitive sets made so far (one per (T, N, S) used, unless evicted and
+  // made again): what a test of their reuse counts.
+  std::uint64_t primitives_created() const { return cache_.created(); }
   int64_t hidden_size() const { return hidden_; }
   int64_t encoder_size() const { return encoder_; }
 
@@ -91,6 +94,7 @@ class LuongAttention {
   struct Primitives;
   using ShapeKey = std::tuple<int64_t, int64_t, int64_t>;  // T, N, S
   Primitives& primitives_for(int64_t steps, int64_t batch, int64_t source_steps);
+  Primitives create_primitives(int64_t steps, int64_t batch, int64_t source_steps) const;
   void check_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) const;
 
   DnnContext* context_;
@@ -111,9 +115,8 @@ class LuongAttention {
   Tensor grad_decoder_states_, grad_encoder_outputs_;
   Tensor step_combined_;  // step(): [N, E + H]
 
-  // Batches come in many shapes; a full cache starts over.
   static constexpr std::size_t kMaxCachedShapes = 64;
-  std::map<ShapeKey, std::shared_ptr<Primitives>> cache_;  // shared_ptr: Primitives is incomplete here
+  PrimitiveCache<ShapeKey, Primitives> cache_{kMaxCachedShapes};
 };
 
 }  // namespace nmt::layers

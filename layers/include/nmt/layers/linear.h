@@ -7,10 +7,11 @@
 
 #include <dnnl.hpp>
 
-#include <map>
+#include <cstdint>
 #include <vector>
 
 #include "nmt/core/dnn_context.h"
+#include "nmt/core/primitive_cache.h"
 
 namespace nmt::layers {
 
@@ -37,12 +38,16 @@ class Linear {
   float* weight_gradient() { return weight_gradient_; }
   std::vector<float>& bias() { return bias_; }
   std::vector<float>& bias_gradient() { return bias_gradient_; }
+  // Primitive sets made so far (one per row count used, unless evicted and
+  // made again): what a test of their reuse counts.
+  std::uint64_t primitives_created() const { return cache_.created(); }
 
  private:
   struct Primitives {
     dnnl::matmul forward, backward_data, backward_weights;
   };
   Primitives& primitives_for(int rows);
+  Primitives create_primitives(int rows) const;
 
   DnnContext* context_;
   int in_, out_;
@@ -52,8 +57,8 @@ class Linear {
   float* weights_;
   float* weight_gradient_;
   std::vector<float> bias_, bias_gradient_;
-  static constexpr std::size_t kMaxCachedShapes = 256;
-  std::map<int, Primitives> cache_;
+  static constexpr std::size_t kMaxCachedShapes = 256;  // row counts vary with every batch
+  PrimitiveCache<int, Primitives> cache_{kMaxCachedShapes};
 };
 
 }  // namespace nmt::layers

@@ -32,12 +32,12 @@
 // the most recent forward(..., training = true).
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <tuple>
 
 #include "nmt/core/dnn_context.h"
+#include "nmt/core/primitive_cache.h"
 #include "nmt/core/reordered_weights.h"
 #include "nmt/core/tensor.h"
 #include "nmt/layers/lstm_state.h"
@@ -98,6 +98,10 @@ class LstmLayer {
   const Tensor& grad_initial_h() const { return grad_initial_h_; }
   const Tensor& grad_initial_c() const { return grad_initial_c_; }
 
+  // Primitive sets made so far (one per shape used, unless evicted and made
+  // again): what a test of their reuse counts.
+  std::uint64_t primitives_created() const { return cache_.created(); }
+
   // The oneDNN implementations serving (T, N, training), e.g. for benchmarks.
   std::string forward_impl_name(int64_t steps, int64_t batch, bool training);
   std::string backward_impl_name(int64_t steps, int64_t batch);
@@ -120,10 +124,8 @@ class LstmLayer {
   Tensor grad_weights_layer_, grad_weights_iter_, grad_bias_;
   ReorderedWeights weights_layer_copies_, weights_iter_copies_;
 
-  // Bounded: batches come in many shapes, each cache entry holds primitives.
   static constexpr std::size_t kMaxCachedShapes = 64;
-  std::map<ShapeKey, std::shared_ptr<Primitives>> cache_;
-  uint64_t uses_ = 0;
+  PrimitiveCache<ShapeKey, Primitives> cache_{kMaxCachedShapes};
   // What backward() needs from the last training forward (kept even if its
   // cache entry is evicted meanwhile).
   std::shared_ptr<Primitives> last_training_;
