@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "chunked_stream.h"
 #include "commands.h"
@@ -105,7 +106,7 @@ int run_translate(const Args& args) {
                          "with attention) adds \" ||| ALIGNMENT\" after each translation, Marian's layout:\n"
                          "per output subword and the final </s>, hard \"s-t\" pairs (the source subword\n"
                          "attended to most) or soft weights over the source subwords."};
-  std::string model_path, input, output, length_penalty;
+  std::string model_path, input, output, length_penalty, shortlist_path;
   DecodingOptions decoding;
   BatchLimits batch;
   OutputFormat format;
@@ -138,6 +139,8 @@ int run_translate(const Args& args) {
        "cut longer lines to this many subwords, with a warning (0 = no limit)")
       ("strict", po::bool_switch(&strict),
        "stop at a line that is not valid UTF-8 (default: warn and translate it with the bad bytes replaced)")
+      ("shortlist", po::value(&shortlist_path)->value_name("FILE"),
+       "score only the target subwords nmt shortlist lists for each batch's source subwords (faster)")
       ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
       ("quiet", po::bool_switch(&quiet), "no progress on stderr");
   po::variables_map vm;
@@ -170,6 +173,11 @@ int run_translate(const Args& args) {
   if (decoding.attention_history && !model.network->config().attention)
     throw po::error("--alignment needs a model with attention; " + model_path + " has none");
   Translator translator(model);
+  std::optional<Shortlist> shortlist;
+  if (!shortlist_path.empty()) {
+    shortlist = Shortlist::load(shortlist_path, model.source_vocab.vocab_size(), model.target_vocab.vocab_size());
+    translator.set_shortlist(&*shortlist);
+  }
   LineReader reader(input);
   LineWriter writer(output);
   ProgressLine progress("translate", lines_in(input), "lines");

@@ -19,5 +19,6 @@ int run_translate(const Args& args);
 int run_score(const Args& args);
 int run_info(const Args& args);
 int run_average(const Args& args);
+int run_shortlist(const Args& args);
 
 }  // namespace nmt::cli

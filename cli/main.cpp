@@ -36,6 +36,7 @@ const Subcommand kSubcommands[] = {
     {"bleu", "score a translation with BLEU and chrF (sacreBLEU-exact)", nmt::cli::run_bleu},
     {"info", "describe a model file or checkpoint", nmt::cli::run_info},
     {"average", "average the weights of several checkpoints of one run", nmt::cli::run_average},
+    {"shortlist", "a lexical shortlist that speeds up translation", nmt::cli::run_shortlist},
 };
 
 void print_usage(std::ostream& out) {

@@ -17,7 +17,8 @@ Decoder::Decoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden
       output_dropout_(dropout, 0),
       projection_(dnn, hidden_size, vocab_size),
       start_id_(kBosId),
-      end_id_(kEosId) {
+      end_id_(kEosId),
+      dnn_(&dnn) {
   if (attention) attention_ = std::make_unique<layers::LuongAttention>(dnn, *attention, hidden_size, encoder_size);
   if (tied_embeddings) {
     if (embedding_size != hidden_size)
@@ -177,6 +178,29 @@ DecoderState Decoder::initial_state(const Context& context) const {
   return state;
 }
 
+void Decoder::restrict_output(std::vector<int> tokens) {
+  const auto end = std::lower_bound(tokens.begin(), tokens.end(), end_id_);
+  if (end == tokens.end() || *end != end_id_)
+    throw Error("Decoder::restrict_output: the tokens must hold </s> (id " + std::to_string(end_id_) + ")");
+  if (!std::is_sorted(tokens.begin(), tokens.end()) || tokens.front() < 0 || tokens.back() >= vocab_size())
+    throw Error("Decoder::restrict_output: target ids must be ascending and within the vocabulary");
+  end_column_ = static_cast<int>(end - tokens.begin());
+  const int width = projection_.in(), rows = static_cast<int>(tokens.size());
+  restricted_ = std::make_unique<layers::Linear>(*dnn_, width, rows);
+  for (int k = 0; k < rows; ++k) {
+    const auto token = static_cast<std::size_t>(tokens[static_cast<std::size_t>(k)]);
+    std::copy_n(projection_.weights() + token * static_cast<std::size_t>(width), width,
+                restricted_->weights() + static_cast<std::size_t>(k) * static_cast<std::size_t>(width));
+    restricted_->bias()[static_cast<std::size_t>(k)] = projection_.bias()[token];
+  }
+  output_tokens_ = std::move(tokens);
+}
+
+void Decoder::unrestrict_output() {
+  restricted_.reset();
+  output_tokens_.clear();
+}
+
 Tensor& Decoder::step(const DecoderState& state, const int* previous, DecoderState& next) {
   const int rows = state.rows();
   if (state.h.size() != static_cast<std::size_t>(lstm_.num_layers()))
@@ -193,8 +217,9 @@ Tensor& Decoder::step(const DecoderState& state, const int* previous, DecoderSta
     attention_->step(lstm_.output(), *state.source, state.source_rows, step_weights_, step_output_);
     top = &step_output_;
   }
-  logits_.resize({rows, projection_.out()});
-  projection_.forward(top->data(), rows, logits_.data());
+  layers::Linear& projection = restricted_ ? *restricted_ : projection_;
+  logits_.resize({rows, projection.out()});
+  projection.forward(top->data(), rows, logits_.data());
   // The stack has read the initial state: next may be state itself.
   next.h.resize(state.h.size());
   next.c.resize(state.c.size());

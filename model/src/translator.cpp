@@ -1,6 +1,7 @@
 #include "nmt/model/translator.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "nmt/core/error.h"
 #include "nmt/decoder/search/decode.h"
@@ -89,6 +90,14 @@ std::vector<std::vector<Hypothesis>> Translator::translate_ids(
     Decoder& decoder = network_.decoder();
     const DecoderState initial =
         attention ? decoder.start(context, stacked_outputs, source_lengths) : decoder.start(context);
+    if (shortlist_) {
+      run.clear();
+      for (const std::size_t member : members) run.push_back(&sources[member]);
+      decoder.restrict_output(shortlist_->candidates(run, {decoder.end_id()}));
+    }
+    // The decoder goes back to the whole vocabulary however decode() ends.
+    const std::unique_ptr<Decoder, void (*)(Decoder*)> unrestrict(
+        shortlist_ ? &decoder : nullptr, [](Decoder* d) { d->unrestrict_output(); });
     auto found = decode(decoder, initial, max_lengths, options);
     for (int b = 0; b < batch; ++b) results[members[static_cast<std::size_t>(b)]] = std::move(found[b]);
   }

@@ -95,9 +95,12 @@ struct Sentence {
 
 class BatchBeams {
  public:
-  BatchBeams(const DecoderState& start, int start_id, int end_id, const std::vector<int>& max_lengths,
-             const DecodingOptions& options)
-      : beam_size_(options.beam_size), end_id_(end_id), max_lengths_(max_lengths), options_(options),
+  // columns: the token of each logit column (Decoder::output_tokens), or null
+  // when the columns are the whole vocabulary.
+  BatchBeams(const DecoderState& start, int start_id, int end_id, const std::vector<int>* columns, int end_column,
+             const std::vector<int>& max_lengths, const DecodingOptions& options)
+      : beam_size_(options.beam_size), end_id_(end_id), end_column_(end_column), columns_(columns),
+        max_lengths_(max_lengths), options_(options),
         sentences_(static_cast<std::size_t>(start.rows())),
         previous_(sentences_.size() * static_cast<std::size_t>(beam_size_), start_id),
         origins_(previous_.size()), trace_(options.attention_history) {
@@ -121,7 +124,7 @@ class BatchBeams {
   const std::vector<int>& origins() const { return origins_; }
   AttentionTrace& trace() { return trace_; }
 
-  // log_probs: [batch * K, V] of the step that produced output token `step`.
+  // log_probs: [batch * K, columns] of the step that produced output token `step`.
   void advance(const float* log_probs, int vocab, int step) {
     const int K = beam_size_;
     for (std::size_t b = 0; b < sentences_.size(); ++b) {
@@ -139,9 +142,10 @@ class BatchBeams {
       next_.clear();
       for (std::size_t rank = 0; rank < candidates_.size(); ++rank) {
         const Candidate& c = candidates_[rank];
-        const int k = c.index / vocab, token = c.index % vocab;
+        const int k = c.index / vocab, column = c.index % vocab;
+        const int token = columns_ ? (*columns_)[static_cast<std::size_t>(column)] : column;
         const Beam& parent = sentence.beams[static_cast<std::size_t>(k)];
-        if (token == end_id_) {
+        if (column == end_column_) {
           if (rank < static_cast<std::size_t>(K))
             finish(sentence, parent, c.log_probability, trace_.add_token(parent.trace, step, first_row + k));
           continue;
@@ -193,7 +197,7 @@ class BatchBeams {
     for (std::size_t k = 0; k < sentence.beams.size(); ++k) {
       const Beam& beam = sentence.beams[k];
       if (beam.log_probability == kNoBeam) continue;
-      finish(sentence, beam, beam.log_probability + rows[k * vocab + end_id_],
+      finish(sentence, beam, beam.log_probability + rows[k * vocab + end_column_],
              trace_.add_token(beam.trace, step, first_row + static_cast<int>(k)));
     }
     sentence.done = true;
@@ -216,7 +220,8 @@ class BatchBeams {
   }
 
   int beam_size_;
-  int end_id_;
+  int end_id_, end_column_;
+  const std::vector<int>* columns_;
   const std::vector<int>& max_lengths_;
   const DecodingOptions& options_;
   std::vector<Sentence> sentences_;
@@ -233,9 +238,10 @@ std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const 
                                                         const std::vector<int>& max_lengths,
                                                         const DecodingOptions& options) {
   const int batch = start.rows();
-  const int vocab = decoder.vocab_size();
+  const int vocab = decoder.output_size();
   const int rows = batch * options.beam_size;
-  BatchBeams beams(start, decoder.start_id(), decoder.end_id(), max_lengths, options);
+  BatchBeams beams(start, decoder.start_id(), decoder.end_id(), decoder.output_tokens(), decoder.end_column(),
+                   max_lengths, options);
   // Two states in turn: a step writes `stepped`, whose rows the surviving
   // beams then gather from into `state`.
   DecoderState state, stepped;

@@ -15,7 +15,8 @@ std::vector<std::vector<Hypothesis>> GreedySearch::search(Decoder& decoder, cons
   std::vector<Hypothesis> best(static_cast<std::size_t>(batch));
   std::vector<bool> finished(static_cast<std::size_t>(batch), false);
   std::vector<int> previous(static_cast<std::size_t>(batch), decoder.start_id());
-  const int vocab = decoder.vocab_size();
+  const int vocab = decoder.output_size();
+  const std::vector<int>* columns = decoder.output_tokens();
   DecoderState state = start;
   int unfinished = batch;
   // A limit counts output tokens; one more step may produce </s>.
@@ -27,10 +28,10 @@ std::vector<std::vector<Hypothesis>> GreedySearch::search(Decoder& decoder, cons
       if (finished[n]) continue;  // keeps stepping with the batch; its output is ignored
       const float* row = logits.data() + static_cast<std::size_t>(n) * vocab;
       // At the length limit only </s> may follow.
-      const int token = step == max_lengths[n]
-                            ? end_id
-                            : static_cast<int>(std::max_element(row, row + vocab) - row);
-      best[n].log_probability += row[token];
+      const int column = step == max_lengths[n] ? decoder.end_column()
+                                                : static_cast<int>(std::max_element(row, row + vocab) - row);
+      const int token = columns ? (*columns)[static_cast<std::size_t>(column)] : column;
+      best[n].log_probability += row[column];
       previous[n] = token;
       if (options.attention_history) {
         const Tensor& weights = decoder.step_attention_weights();

@@ -77,9 +77,21 @@ class Decoder {
   DecoderState start(const Context& context) const;
   DecoderState start(const Context& context, const Tensor& encoder_outputs, const std::vector<int>& source_lengths);
   // previous: one id per row of state. Writes the state after the step into
-  // next (which may be state itself) and returns the logits [N, V] of each
-  // row's next token.
+  // next (which may be state itself) and returns the logits [N, output_size()]
+  // of each row's next token.
   Tensor& step(const DecoderState& state, const int* previous, DecoderState& next);
+
+  // From now on step() scores only these target ids (ascending, holding
+  // end_id(); a lexical shortlist, see shortlist.h): logit column j is token
+  // tokens[j]. The projection rows are copied now, so call it again after
+  // the weights change. unrestrict_output() goes back to the whole vocabulary.
+  void restrict_output(std::vector<int> tokens);
+  void unrestrict_output();
+  int output_size() const { return restricted_ ? static_cast<int>(output_tokens_.size()) : vocab_size(); }
+  // The token of each logit column of step(), or null: column = token.
+  const std::vector<int>* output_tokens() const { return restricted_ ? &output_tokens_ : nullptr; }
+  // The column of end_id() in step()'s logits.
+  int end_column() const { return restricted_ ? end_column_ : end_id_; }
   // With attention: the weights [N, S] of the last step(), row r over the
   // source positions of the sentence row r reads (0 at padding).
   const Tensor& step_attention_weights() const { return step_weights_; }
@@ -105,6 +117,11 @@ class Decoder {
   Tensor logits_;     // [T * N, V] or [R, V]
   Tensor grad_dropped_, grad_output_;
   Tensor step_weights_, step_output_;  // step(): attention's weights [N, S] and output [N, H]
+
+  DnnContext* dnn_;
+  std::vector<int> output_tokens_;              // restrict_output()'s
+  std::unique_ptr<layers::Linear> restricted_;  // the projection over those rows, or null
+  int end_column_ = 0;
 };
 
 }  // namespace nmt

@@ -8,6 +8,7 @@
 
 #include "nmt/decoder/decoding_options.h"
 #include "nmt/decoder/search/search_strategy.h"
+#include "nmt/decoder/shortlist.h"
 #include "nmt/model/batching.h"
 #include "nmt/model/translation_model.h"
 
@@ -49,9 +50,14 @@ class Translator {
   std::vector<std::string> translate(const std::vector<std::string>& lines,
                                      const DecodingOptions& options, const BatchLimits& limits);
 
+  // Decodes each batch over the shortlist's candidates for its sources only
+  // (null: the whole vocabulary). The shortlist must outlive the translations.
+  void set_shortlist(const Shortlist* shortlist) { shortlist_ = shortlist; }
+
  private:
   Seq2SeqModel& network_;
   TranslationModel* model_ = nullptr;  // for text; null for ids only
+  const Shortlist* shortlist_ = nullptr;
 };
 
 }  // namespace nmt
