@@ -92,6 +92,16 @@ ratio() { echo "scale=2; $1 / $2" | bc; }
 
 declare -A sps mem bleu chrf
 lines=$(wc -l < "$data/test.es")
+step "lexical shortlist from the training corpus"
+"$nmt" shortlist -m "$work/nmt.nmt" --src "$data/train.es" --tgt "$data/train.en" -o "$work/nmt.shortlist" --quiet
+for beam in 1 5; do
+  step "translating the test books with the shortlist, beam $beam"
+  start=$(date +%s.%N)
+  timed "$work/nmt.short$beam" "$nmt" translate -m "$work/nmt.nmt" -i "$data/test.es" -o "$work/nmt.short$beam.en" \
+    --beam-size "$beam" --threads "$threads" --quiet --shortlist "$work/nmt.shortlist"
+  sps[short$beam]=$(echo "scale=1; $lines / ($(date +%s.%N) - $start)" | bc)
+  mem[short$beam]=$(mib "$work/nmt.short$beam")
+done
 for beam in 1 5; do
   step "translating the test books ($lines lines), beam $beam"
   start=$(date +%s.%N)
@@ -108,6 +118,8 @@ for beam in 1 5; do
     bleu[$system$beam]=$(score BLEU "$work/$system.beam$beam.en")
     chrf[$system$beam]=$(score chrF "$work/$system.beam$beam.en")
   done
+  bleu[short$beam]=$(score BLEU "$work/nmt.short$beam.en")
+  chrf[short$beam]=$(score chrF "$work/nmt.short$beam.en")
 done
 
 step "LSTM forward+backward against the matmul rate"
@@ -126,6 +138,8 @@ for beam in 1 5; do
   printf '%-34s %12s %12s %8s\n' "translation sentences/s, beam $beam" "${sps[nmt$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[nmt$beam]}" "${sps[torch$beam]}")"
   printf '%-34s %12s %12s %8s\n' "peak memory translating, beam $beam" "${mem[nmt$beam]}" "${mem[torch$beam]}" "$(ratio "${mem[nmt$beam]}" "${mem[torch$beam]}")"
   printf '%-34s %12s %12s\n' "test BLEU / chrF2, beam $beam" "${bleu[nmt$beam]} / ${chrf[nmt$beam]}" "${bleu[torch$beam]} / ${chrf[torch$beam]}"
+  printf '%-34s %12s %12s %8s\n' "  with nmt's shortlist: sentences/s" "${sps[short$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[short$beam]}" "${sps[torch$beam]}")"
+  printf '%-34s %12s\n' "  with the shortlist: BLEU / chrF2" "${bleu[short$beam]} / ${chrf[short$beam]}"
 done
 echo "nmt LSTM forward+backward / matmul: ${lstm_ratio#fwd+bwd }; whole training step / matmul: $step_ratio"
 } | tee "$work/table.txt"
