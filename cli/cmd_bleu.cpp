@@ -151,6 +151,8 @@ bool parse(const Args& args, eval::ReportOptions& request) {
       ("no-color", po::bool_switch(&unused), "accepted; nmt bleu prints no colours (also -nc)")
       ("format,f", choice(&format, "format", {"json", "text", "latex"})->default_value("json"),
        "output format (SACREBLEU_FORMAT overrides it); latex for one system prints text")
+      ("threads", po::value(&request.threads)->default_value(0),
+       "scoring threads, 0 = all cores (nmt's own option; scores do not depend on it)")
       ("version,V", "print nmt bleu's version and exit");
   po::options_description not_supported("sacreBLEU options for what nmt bleu lacks (refused, with the reason)");
   add_unsupported_options(not_supported);
@@ -181,6 +183,7 @@ bool parse(const Args& args, eval::ReportOptions& request) {
     if (metric != "bleu" && metric != "chrf")
       throw po::error("--metrics: invalid choice '" + metric + "' (choose from bleu, chrf)");
   }
+  require_threads(request.threads);
   request.metrics = metrics;
   request.references = references;
   request.bleu.tokenizer = parse_choice("tokenize", tokenizer, eval::parse_tokenizer);

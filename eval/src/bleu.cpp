@@ -107,65 +107,66 @@ BleuScore compute_bleu(const int64_t* stats, const BleuOptions& options) {
 
 Bleu::Bleu(BleuOptions options) : options_(options) {}
 
+namespace {
+
+// What sacreBLEU tokenizes: the line, lowercased if asked, right-stripped.
+std::string_view bleu_input(std::string_view line, bool lowercase, std::string& lowered) {
+  if (!lowercase) return rstrip_python(line);
+  lowered = lower_python(line);
+  return rstrip_python(lowered);
+}
+
+}  // namespace
+
 void Bleu::preprocess(std::string_view line, std::string& out) const {
-  if (options_.lowercase) {
-    const std::string lowered = lower_python(line);
-    tokenize(options_.tokenizer, rstrip_python(lowered), out);
-  } else {
-    tokenize(options_.tokenizer, rstrip_python(line), out);
-  }
+  std::string lowered;
+  tokenize(options_.tokenizer, bleu_input(line, options_.lowercase, lowered), out);
+}
+
+void Bleu::tokenize_side(std::string_view line, TokenizedLine& side) {
+  tokenize_words(options_.tokenizer, bleu_input(line, options_.lowercase, lowered_), side);
 }
 
 void Bleu::segment_stats(std::string_view hypothesis,
                          const std::vector<std::string_view>& references, int64_t* out) {
   using L = BleuStatsLayout;
-  const std::size_t num_texts = references.size() + 1;
-  texts_.resize(num_texts);
-  words_.resize(num_texts);
-  preprocess(hypothesis, texts_[0]);
-  for (std::size_t r = 0; r < references.size(); ++r) preprocess(references[r], texts_[r + 1]);
-
-  std::vector<const std::vector<std::string_view>*> word_lists;
-  for (std::size_t t = 0; t < num_texts; ++t) {
-    words_[t].clear();
-    split_python(texts_[t], words_[t]);
-    word_lists.push_back(&words_[t]);
+  sides_.resize(references.size() + 1);
+  tokenize_side(hypothesis, sides_[0]);
+  std::size_t all_words = sides_[0].words.size();
+  for (std::size_t r = 0; r < references.size(); ++r) {
+    tokenize_side(references[r], sides_[r + 1]);
+    all_words += sides_[r + 1].words.size();
   }
-  interner_.intern(word_lists, ids_);
 
-  hyp_counts_.clear();
-  add_word_ngrams(ids_[0], kBleuMaxOrder, hyp_counts_);
-  normalize_counts(hyp_counts_, Combine::kSum);
+  word_ids_.begin_segment(all_words);
+  hyp_ids_.clear();
+  word_ids_.ids(sides_[0].words, hyp_ids_);
+  table_.begin_segment(kBleuMaxOrder * hyp_ids_.size());
+  add_ngrams(hyp_ids_, kBleuMaxOrder, table_);
 
-  max_ref_counts_.clear();
-  const auto hyp_len = static_cast<int64_t>(words_[0].size());
+  std::fill(out, out + L::kSize, 0);
+  const auto hyp_len = static_cast<int64_t>(hyp_ids_.size());
   int64_t closest_len = -1;
   int64_t closest_diff = -1;
-  for (std::size_t t = 1; t < num_texts; ++t) {
-    ref_counts_.clear();
-    add_word_ngrams(ids_[t], kBleuMaxOrder, ref_counts_);
-    normalize_counts(ref_counts_, Combine::kSum);
-    max_ref_counts_.insert(max_ref_counts_.end(), ref_counts_.begin(), ref_counts_.end());
+  for (std::size_t t = 1; t < sides_.size(); ++t) {
+    ref_ids_.clear();
+    word_ids_.ids(sides_[t].words, ref_ids_);
+    table_.begin_reference();
+    find_ngrams(ref_ids_, kBleuMaxOrder, table_, [&](NgramTable::Node node, int order) {
+      if (table_.match_best(node)) ++out[L::kCorrect + order - 1];
+    });
 
-    const auto ref_len = static_cast<int64_t>(words_[t].size());
+    const auto ref_len = static_cast<int64_t>(ref_ids_.size());
     const int64_t diff = std::abs(hyp_len - ref_len);
     if (closest_diff == -1 || diff < closest_diff || (diff == closest_diff && ref_len < closest_len)) {
       closest_diff = diff;
       closest_len = ref_len;
     }
   }
-  normalize_counts(max_ref_counts_, Combine::kMax);
-
-  std::fill(out, out + L::kSize, 0);
   out[L::kHypLength] = hyp_len;
   out[L::kRefLength] = closest_len;
-  auto ref = max_ref_counts_.begin();
-  for (const auto& hyp : hyp_counts_) {
-    out[L::kTotal + hyp.order - 1] += hyp.count;
-    while (ref != max_ref_counts_.end() && ref->key < hyp.key) ++ref;
-    if (ref != max_ref_counts_.end() && ref->key == hyp.key)
-      out[L::kCorrect + hyp.order - 1] += std::min(hyp.count, ref->count);
-  }
+  for (int n = 1; n <= kBleuMaxOrder; ++n)
+    out[L::kTotal + n - 1] = ngram_count(hyp_ids_.size(), n);
 }
 
 std::string Bleu::signature(const SignatureContext& context) const {

@@ -51,11 +51,12 @@ bool is_ascii_punctuation(char c) {
 
 // chrF++'s word split: one punctuation mark is cut off the end of a word, or
 // else off its start ("(hi)" -> "(hi", ")"), as sacreBLEU's _remove_punctuation.
-void split_words_and_punctuation(std::string_view text, std::vector<std::string_view>& out) {
-  std::vector<std::string_view> words;
-  split_python(text, words);
+void split_words_and_punctuation(std::string_view text, std::vector<std::string_view>& pieces,
+                                 std::vector<std::string_view>& out) {
+  pieces.clear();
+  split_python(text, pieces);
   out.clear();
-  for (const auto word : words) {
+  for (const auto word : pieces) {
     if (python_len(word) == 1) {
       out.push_back(word);
     } else if (is_ascii_punctuation(word.back())) {
@@ -70,20 +71,14 @@ void split_words_and_punctuation(std::string_view text, std::vector<std::string_
   }
 }
 
-// Adds [hyp, ref, match] per order for one hypothesis/reference pair of lists.
-void add_match_statistics(const NgramCounts& hyp, const NgramCounts& ref, int num_orders,
-                          int64_t* out) {
-  std::vector<int64_t> hyp_totals(num_orders, 0);
-  for (const auto& h : hyp) hyp_totals[h.order - 1] += h.count;
-  for (const auto& r : ref) out[3 * (r.order - 1) + 1] += r.count;
-  auto r = ref.begin();
-  for (const auto& h : hyp) {
-    while (r != ref.end() && r->key < h.key) ++r;
-    if (r != ref.end() && r->key == h.key) out[3 * (h.order - 1) + 2] += std::min(h.count, r->count);
+// [hyp, ref, match] per order from the two lengths, matches already counted:
+// a hypothesis n-gram only counts when the reference has n-grams of its order.
+void set_totals(std::size_t hyp_length, std::size_t ref_length, int orders, int64_t* out) {
+  for (int n = 1; n <= orders; ++n) {
+    const int64_t ref = ngram_count(ref_length, n);
+    out[3 * (n - 1)] = ref > 0 ? ngram_count(hyp_length, n) : 0;
+    out[3 * (n - 1) + 1] = ref;
   }
-  // A hypothesis n-gram only counts when the reference has n-grams of that order.
-  for (int i = 0; i < num_orders; ++i)
-    if (out[3 * i + 1] > 0) out[3 * i] = hyp_totals[i];
 }
 
 }  // namespace
@@ -105,56 +100,68 @@ double Chrf::score_from_stats(const int64_t* stats) const {
   return chrf_f_score(stats, num_orders(), options_.beta, options_.eps_smoothing);
 }
 
-void Chrf::extract_chars(std::string_view line, Side& side) const {
+void Chrf::extract_chars(std::string_view line, Side& side) {
   if (options_.lowercase) {
-    side.text = lower_python(line);
+    side.lowered = lower_python(line);
+    side.text = side.lowered;
   } else {
-    side.text.assign(line);
+    side.text = line;
   }
   side.chars.clear();
   if (options_.whitespace) {
     decode_utf8(side.text, side.chars);
   } else {
-    std::vector<std::string_view> pieces;
-    split_python(side.text, pieces);
-    for (const auto piece : pieces) decode_utf8(piece, side.chars);
+    pieces_.clear();
+    split_python(side.text, pieces_);
+    for (const auto piece : pieces_) decode_utf8(piece, side.chars);
   }
-  side.char_counts.clear();
-  add_char_ngrams(side.chars, options_.char_order, side.char_counts);
-  normalize_counts(side.char_counts, Combine::kSum);
+}
+
+void Chrf::count_words() {
+  std::size_t all_words = 0;
+  for (auto& side : sides_) {
+    split_words_and_punctuation(side.text, pieces_, side.words);
+    all_words += side.words.size();
+  }
+  word_ids_.begin_segment(all_words);
+  for (auto& side : sides_) {
+    side.word_ids.clear();
+    word_ids_.ids(side.words, side.word_ids);
+  }
+  const auto& hyp = sides_[0].word_ids;
+  word_table_.begin_segment(static_cast<std::size_t>(options_.word_order) * hyp.size());
+  add_ngrams(hyp, options_.word_order, word_table_);
 }
 
 void Chrf::segment_stats(std::string_view hypothesis,
                          const std::vector<std::string_view>& references, int64_t* out) {
-  const std::size_t num_sides = references.size() + 1;
-  sides_.resize(num_sides);
+  sides_.resize(references.size() + 1);
   extract_chars(hypothesis, sides_[0]);
   for (std::size_t r = 0; r < references.size(); ++r) extract_chars(references[r], sides_[r + 1]);
-
-  if (options_.word_order > 0) {
-    std::vector<const std::vector<std::string_view>*> word_lists;
-    for (auto& side : sides_) {
-      split_words_and_punctuation(side.text, side.words);
-      word_lists.push_back(&side.words);
-    }
-    interner_.intern(word_lists, word_ids_);
-    for (std::size_t s = 0; s < num_sides; ++s) {
-      sides_[s].word_counts.clear();
-      add_word_ngrams(word_ids_[s], options_.word_order, sides_[s].word_counts);
-      normalize_counts(sides_[s].word_counts, Combine::kSum);
-    }
-  }
+  const Side& hyp = sides_[0];
+  char_table_.begin_segment(static_cast<std::size_t>(options_.char_order) * hyp.chars.size());
+  add_ngrams(hyp.chars, options_.char_order, char_table_);
+  if (options_.word_order > 0) count_words();
 
   const std::size_t size = stats_size();
   double best_f = -1.0;
   std::fill(out, out + size, 0);
-  for (std::size_t r = 1; r < num_sides; ++r) {
+  for (std::size_t r = 1; r < sides_.size(); ++r) {
+    const Side& ref = sides_[r];
     candidate_.assign(size, 0);
-    add_match_statistics(sides_[0].char_counts, sides_[r].char_counts, options_.char_order,
-                         candidate_.data());
-    if (options_.word_order > 0)
-      add_match_statistics(sides_[0].word_counts, sides_[r].word_counts, options_.word_order,
-                           candidate_.data() + 3 * options_.char_order);
+    int64_t* const word_stats = candidate_.data() + 3 * options_.char_order;
+    char_table_.begin_reference();
+    find_ngrams(ref.chars, options_.char_order, char_table_, [&](NgramTable::Node node, int order) {
+      if (char_table_.match(node)) ++candidate_[3 * (order - 1) + 2];
+    });
+    set_totals(hyp.chars.size(), ref.chars.size(), options_.char_order, candidate_.data());
+    if (options_.word_order > 0) {
+      word_table_.begin_reference();
+      find_ngrams(ref.word_ids, options_.word_order, word_table_, [&](NgramTable::Node node, int order) {
+        if (word_table_.match(node)) ++word_stats[3 * (order - 1) + 2];
+      });
+      set_totals(hyp.word_ids.size(), ref.word_ids.size(), options_.word_order, word_stats);
+    }
     const double f = score_from_stats(candidate_.data());
     if (f > best_f) {
       best_f = f;

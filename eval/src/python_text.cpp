@@ -18,11 +18,8 @@ bool is_python_space(char32_t c) {
   }
 }
 
-namespace {
-
-// Length in bytes of the whitespace character starting at text[i], or 0 when
-// the character there is not whitespace. Only C2/E1/E2/E3 lead bytes can start
-// a non-ASCII space, so ordinary text never pays for decoding.
+// Only C2/E1/E2/E3 lead bytes can start a non-ASCII space, so ordinary text
+// never pays for decoding.
 std::size_t space_length_at(std::string_view text, std::size_t i) {
   const auto byte = static_cast<unsigned char>(text[i]);
   if (byte < 0x80) return is_python_space(byte) ? 1 : 0;
@@ -34,6 +31,8 @@ std::size_t space_length_at(std::string_view text, std::size_t i) {
     c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
   return is_python_space(c) ? length : 0;
 }
+
+namespace {
 
 // Start of the UTF-8 character that ends just before byte position end.
 std::size_t previous_char_start(std::string_view text, std::size_t end) {
@@ -74,6 +73,15 @@ void split_python(std::string_view text, std::vector<std::string_view>& words) {
 }
 
 std::string lower_python(std::string_view text) {
+  // ASCII lowercases to ASCII, byte for byte: no need for ICU.
+  bool ascii = true;
+  for (const char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    std::string out(text);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
   // Root locale (""): no Turkish/Lithuanian tailoring, like Python.
   std::u16string utf16(text.size(), u'\0');
   int32_t utf16_length = 0;

@@ -8,6 +8,7 @@
 #include "nmt/core/error.h"
 #include "nmt/core/text_file.h"
 #include "nmt/eval/aligned_lines.h"
+#include "nmt/eval/chunked_scoring.h"
 #include "nmt/eval/score_format.h"
 #include "nmt/eval/score_table.h"
 #include "nmt/eval/stats_table.h"
@@ -71,32 +72,35 @@ class Scorer {
         system.rows.emplace_back(metric->stats_size());
       }
     }
-    std::vector<std::vector<int64_t>> row;
-    for (const auto& metric : metrics_) row.emplace_back(metric->stats_size(), 0);
     const SignatureContext context = plain_context();
-
-    std::vector<std::string_view> line;
-    while (lines.next(line)) {
-      const std::vector<std::string_view> references(line.begin() + static_cast<std::ptrdiff_t>(num_systems),
-                                                     line.end());
+    const std::vector<std::size_t> offsets = row_offsets(metrics_, num_systems);
+    const auto check = [&](const std::vector<std::string_view>& line, std::size_t line_number) {
       for (std::size_t s = 0; s < num_systems; ++s) {
         // sacreBLEU reads tab-separated columns of standard input as systems.
         if (is_std_stream(options_.systems[s]) && line[s].find('\t') != std::string_view::npos)
-          throw Error(lines.name(s), lines.line_number(),
+          throw Error(lines.name(s), line_number,
                       "a tab: sacreBLEU would read tab-separated systems here, which nmt bleu "
                       "does not; give each system as a file to -i");
+      }
+    };
+    const auto add = [&](std::size_t, const int64_t* row) {
+      for (std::size_t s = 0; s < num_systems; ++s) {
         for (std::size_t m = 0; m < metrics_.size(); ++m) {
-          metrics_[m]->segment_stats(line[s], references, row[m].data());
+          const int64_t* stats_row = row + offsets[s * metrics_.size() + m];
           auto& totals = stats[s].totals[m];
-          for (std::size_t c = 0; c < totals.size(); ++c) totals[c] += row[m][c];
-          if (keep_rows) std::copy(row[m].begin(), row[m].end(), stats[s].rows[m].add_row());
+          for (std::size_t c = 0; c < totals.size(); ++c) totals[c] += stats_row[c];
+          if (keep_rows) std::copy(stats_row, stats_row + totals.size(), stats[s].rows[m].add_row());
           if (options_.sentence_level)
-            out << format_score(report(*metrics_[m], row[m].data()), options_.width,
+            out << format_score(report(*metrics_[m], stats_row), options_.width,
                                 options_.score_only, text_signature(*metrics_[m], context))
                 << "\n";
         }
       }
-    }
+    };
+    ChunkedScoring chunking;
+    chunking.num_systems = num_systems;
+    chunking.threads = options_.threads;
+    score_chunked(lines, metrics_, chunking, check, add);
     return stats;
   }
 

@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "nmt/eval/python_text.h"
+#include "regex_passes.h"
 
 namespace nmt::eval {
+
+void tokenize_13a_words(std::string_view line, TokenizedLine& out);  // tokenizer_13a.cpp
 
 TokenizerKind parse_tokenizer(std::string_view name) {
   if (name == "none") return TokenizerKind::kNone;
@@ -34,49 +37,9 @@ const char* tokenizer_name(TokenizerKind kind) {
 
 namespace {
 
-// Where a two-character rule puts its spaces: re.sub(r'(A)(B)', r'\1 \2 ') or
-// re.sub(r'(A)(B)', r' \1 \2').
-enum class PairSpacing { kAfterBoth, kBeforeBoth };
-
-// re.sub for a pattern of two single-character groups: scans left to right and
-// resumes after each match, so matches never overlap ("a.,b" splits only ".").
-// Works on bytes for 13a (its classes are ASCII and a multi-byte character can
-// never form half of a match) and on code points for intl.
-template <typename String, typename First, typename Second>
-void substitute_pairs(const String& in, String& out, First first, Second second,
-                      PairSpacing spacing) {
-  out.clear();
-  const std::size_t n = in.size();
-  std::size_t i = 0;
-  while (i < n) {
-    if (i + 1 < n && first(in[i]) && second(in[i + 1])) {
-      if (spacing == PairSpacing::kBeforeBoth) out.push_back(' ');
-      out.push_back(in[i]);
-      out.push_back(' ');
-      out.push_back(in[i + 1]);
-      if (spacing == PairSpacing::kAfterBoth) out.push_back(' ');
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-      ++i;
-    }
-  }
-}
-
-// re.sub(r'(C)', r' \1 '): one-character pattern, so every match is surrounded.
-template <typename String, typename Class>
-void surround(const String& in, String& out, Class in_class) {
-  out.clear();
-  for (const auto c : in) {
-    if (in_class(c)) {
-      out.push_back(' ');
-      out.push_back(c);
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-}
+using detail::PairSpacing;
+using detail::substitute_pairs;
+using detail::surround;
 
 void join_python_words(std::string_view text, std::string& out) {
   thread_local std::vector<std::string_view> words;
@@ -87,52 +50,6 @@ void join_python_words(std::string_view text, std::string& out) {
     if (i > 0) out.push_back(' ');
     out.append(words[i]);
   }
-}
-
-void replace_all(std::string& text, std::string_view from, std::string_view to) {
-  std::size_t pos = 0;
-  while ((pos = text.find(from, pos)) != std::string::npos) {
-    text.replace(pos, from.size(), to);
-    pos += to.size();
-  }
-}
-
-bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
-
-// The first 13a class: [\{-\~\[-\` -\&\(-\+\:-\@\/]
-bool is_13a_symbol(char c) {
-  const auto b = static_cast<unsigned char>(c);
-  return (b >= 0x7B && b <= 0x7E) || (b >= 0x5B && b <= 0x60) || (b >= 0x20 && b <= 0x26) ||
-         (b >= 0x28 && b <= 0x2B) || (b >= 0x3A && b <= 0x40) || b == 0x2F;
-}
-
-void tokenize_13a(std::string_view line, std::string& out) {
-  // Buffers reused across lines: tokenizing is the hot path of corpus BLEU.
-  thread_local std::string text, scratch;
-  // mteval-v13a's language-independent part.
-  text.assign(line);
-  replace_all(text, "<skipped>", "");
-  replace_all(text, "-\n", "");
-  replace_all(text, "\n", " ");
-  if (text.find('&') != std::string::npos) {
-    replace_all(text, "&quot;", "\"");
-    replace_all(text, "&amp;", "&");
-    replace_all(text, "&lt;", "<");
-    replace_all(text, "&gt;", ">");
-  }
-  text.insert(text.begin(), ' ');
-  text.push_back(' ');
-
-  const auto digit = [](char c) { return is_ascii_digit(static_cast<unsigned char>(c)); };
-  const auto not_digit = [&](char c) { return !digit(c); };
-  const auto period_or_comma = [](char c) { return c == '.' || c == ','; };
-  const auto dash = [](char c) { return c == '-'; };
-
-  surround(text, scratch, is_13a_symbol);
-  substitute_pairs(scratch, text, not_digit, period_or_comma, PairSpacing::kAfterBoth);
-  substitute_pairs(text, scratch, period_or_comma, not_digit, PairSpacing::kBeforeBoth);
-  substitute_pairs(scratch, text, digit, dash, PairSpacing::kAfterBoth);
-  join_python_words(text, out);
 }
 
 // Unicode general categories as the `regex` module's \p{P}, \p{S}, \p{N} see them.
@@ -173,10 +90,22 @@ void tokenize_char(std::string_view line, std::string& out) {
 
 }  // namespace
 
+void tokenize_words(TokenizerKind kind, std::string_view line, TokenizedLine& out) {
+  if (kind == TokenizerKind::k13a) return tokenize_13a_words(line, out);
+  tokenize(kind, line, out.text);
+  out.words.clear();
+  split_python(out.text, out.words);
+}
+
 void tokenize(TokenizerKind kind, std::string_view line, std::string& out) {
   switch (kind) {
     case TokenizerKind::kNone: out.assign(line); return;
-    case TokenizerKind::k13a: tokenize_13a(line, out); return;
+    case TokenizerKind::k13a: {
+      thread_local TokenizedLine words;
+      tokenize_13a_words(line, words);
+      out.swap(words.text);
+      return;
+    }
     case TokenizerKind::kIntl: tokenize_intl(line, out); return;
     case TokenizerKind::kChar: tokenize_char(line, out); return;
   }

@@ -4,6 +4,7 @@
 // shorter), brevity penalty, and the four smoothing methods.
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,8 +12,9 @@
 #include <vector>
 
 #include "nmt/eval/metric.h"
-#include "nmt/eval/ngram_counts.h"
+#include "nmt/eval/ngram_table.h"
 #include "nmt/eval/tokenizers.h"
+#include "nmt/eval/word_ids.h"
 
 namespace nmt::eval {
 
@@ -75,6 +77,7 @@ class Bleu : public Metric {
   BleuScore score(const int64_t* stats) const { return compute_bleu(stats, options_); }
 
   std::string name() const override { return "BLEU"; }
+  std::unique_ptr<Metric> clone() const override { return std::make_unique<Bleu>(options_); }
   std::size_t stats_size() const override { return BleuStatsLayout::kSize; }
   void segment_stats(std::string_view hypothesis, const std::vector<std::string_view>& references,
                      int64_t* out) override;
@@ -84,12 +87,14 @@ class Bleu : public Metric {
 
  private:
   BleuOptions options_;
+  void tokenize_side(std::string_view line, TokenizedLine& side);
+
   // Buffers reused from segment to segment.
-  std::vector<std::string> texts_;
-  std::vector<std::vector<std::string_view>> words_;
-  std::vector<std::vector<uint32_t>> ids_;
-  WordInterner interner_;
-  NgramCounts hyp_counts_, ref_counts_, max_ref_counts_;
+  std::vector<TokenizedLine> sides_;  // [0] the hypothesis, then the references
+  std::string lowered_;
+  std::vector<uint32_t> hyp_ids_, ref_ids_;
+  WordIds word_ids_;
+  NgramTable table_;
 };
 
 }  // namespace nmt::eval

@@ -5,12 +5,14 @@
 // the best F score for each sentence.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "nmt/eval/metric.h"
-#include "nmt/eval/ngram_counts.h"
+#include "nmt/eval/ngram_table.h"
+#include "nmt/eval/word_ids.h"
 
 namespace nmt::eval {
 
@@ -36,6 +38,7 @@ class Chrf : public Metric {
   const ChrfOptions& options() const { return options_; }
 
   std::string name() const override;  // "chrF2", "chrF2++"
+  std::unique_ptr<Metric> clone() const override { return std::make_unique<Chrf>(options_); }
   std::size_t stats_size() const override;
   void segment_stats(std::string_view hypothesis, const std::vector<std::string_view>& references,
                      int64_t* out) override;
@@ -45,19 +48,24 @@ class Chrf : public Metric {
  private:
   int num_orders() const { return options_.char_order + options_.word_order; }
 
-  // Character and word n-gram counts of one side of the comparison.
+  // One side of the comparison (hypothesis or a reference).
   struct Side {
-    std::string text;
-    std::u32string chars;
-    std::vector<std::string_view> words;
-    NgramCounts char_counts, word_counts;
+    std::string lowered;
+    std::string_view text;  // the line, or `lowered`
+    std::u32string chars;   // without whitespace unless options_.whitespace
+    std::vector<std::string_view> words;  // chrF++ only
+    std::vector<uint32_t> word_ids;
   };
-  void extract_chars(std::string_view line, Side& side) const;
+  void extract_chars(std::string_view line, Side& side);
+  // Adds the hypothesis's word ids and n-grams to the tables (chrF++).
+  void count_words();
 
   ChrfOptions options_;
-  std::vector<Side> sides_;  // [0] hypothesis, then references
-  std::vector<std::vector<uint32_t>> word_ids_;
-  WordInterner interner_;
+  // Buffers reused from segment to segment.
+  std::vector<Side> sides_;  // [0] the hypothesis, then the references
+  std::vector<std::string_view> pieces_;
+  WordIds word_ids_;
+  NgramTable char_table_, word_table_;
   std::vector<int64_t> candidate_;
 };
 

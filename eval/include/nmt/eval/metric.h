@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ class Metric {
 
   // "BLEU", "chrF2", "chrF2++", ...
   virtual std::string name() const = 0;
+
+  // The same metric with its own buffers, for scoring on another thread.
+  virtual std::unique_ptr<Metric> clone() const = 0;
 
   // Number of integers per segment.
   virtual std::size_t stats_size() const = 0;

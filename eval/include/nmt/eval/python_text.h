@@ -13,6 +13,10 @@ namespace nmt::eval {
 // defines it: bidi class WS/B/S or category Zs).
 bool is_python_space(char32_t c);
 
+// Length in bytes of the whitespace character starting at text[i] (valid
+// UTF-8), or 0 when the character there is not whitespace.
+std::size_t space_length_at(std::string_view text, std::size_t i);
+
 // Python's line.rstrip(): drops trailing Unicode whitespace (valid UTF-8 assumed).
 std::string_view rstrip_python(std::string_view text);
 

@@ -33,6 +33,7 @@ struct ReportOptions {
   bool paired_bs = false;        // paired bootstrap test, systems[0] the baseline
   int paired_bs_samples = kDefaultBootstrapSamples;   // 0 or less: the default
   BootstrapSeed seed;
+  int threads = 0;               // scoring threads (0: all cores); results do not depend on it
 };
 
 // The options sacreBLEU would run with: a paired test's systems without

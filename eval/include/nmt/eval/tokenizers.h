@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nmt::eval {
 
@@ -20,6 +21,16 @@ const char* tokenizer_name(TokenizerKind kind);
 // separated by single spaces, except for `none` and `char`, which keep the
 // spacing of the input as sacreBLEU does.
 void tokenize(TokenizerKind kind, std::string_view line, std::string& out);
+
+// A line as BLEU counts it: the tokenized text and its words (views into text).
+struct TokenizedLine {
+  std::string text;
+  std::vector<std::string_view> words;
+};
+
+// tokenize() followed by Python's split(); for 13a without building the
+// intermediate strings of its passes.
+void tokenize_words(TokenizerKind kind, std::string_view line, TokenizedLine& out);
 
 inline std::string tokenize(TokenizerKind kind, std::string_view line) {
   std::string out;
