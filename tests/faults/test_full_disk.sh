@@ -10,15 +10,11 @@ set -u
 nmt=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../cli/assert.sh"
+source "$here/training_task.sh"
 enter_scratch_dir
 
-write_toy_corpus 5
-printf 'uno dos\ngato\ncasa perro\n' > valid.src
-printf 'one two\ncat\nhouse dog\n' > valid.tgt
-"$nmt" vocab --input train.src train.tgt --vocab-size 30 --model-prefix spm 2>/dev/null || fail "vocab"
-options=(--train-src train.src --train-tgt train.tgt --valid-src valid.src --valid-tgt valid.tgt
-         --source-vocab spm.model --target-vocab spm.model --embedding-size 64 --hidden-size 128
-         --batch-size 16 --threads 1 --patience 0 --seed 7 --early-stopping perplexity)
+write_training_task
+options+=(--early-stopping perplexity)  # every epoch saves the best model
 
 # with_file_limit KIB COMMAND...: COMMAND may write files of at most KIB KiB.
 with_file_limit() {

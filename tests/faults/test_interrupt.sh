@@ -7,16 +7,12 @@ set -u
 nmt=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../cli/assert.sh"
+source "$here/training_task.sh"
 set -m  # background jobs get their own process group and keep SIGINT
 enter_scratch_dir
 
-write_toy_corpus 5
-printf 'uno dos\ngato\ncasa perro\n' > valid.src
-printf 'one two\ncat\nhouse dog\n' > valid.tgt
-"$nmt" vocab --input train.src train.tgt --vocab-size 30 --model-prefix spm 2>/dev/null || fail "vocab"
-options=(--train-src train.src --train-tgt train.tgt --valid-src valid.src --valid-tgt valid.tgt
-         --source-vocab spm.model --target-vocab spm.model --embedding-size 64 --hidden-size 128
-         --batch-size 16 --threads 1 --patience 0 --seed 7 --max-epochs 8 --display-seconds 0.1)
+write_training_task
+options+=(--max-epochs 8 --display-seconds 0.1)
 
 # wait_for FILE TEXT: until FILE holds TEXT (at most 60 s).
 wait_for() {

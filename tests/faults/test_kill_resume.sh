@@ -12,21 +12,17 @@ set -u
 nmt=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../cli/assert.sh"
+source "$here/training_task.sh"
 command -v inotifywait >/dev/null || { echo "needs inotifywait (Debian package inotify-tools)" >&2; exit 1; }
 seed=${FAULT_SEED:-$$}
 RANDOM=$seed
 echo "kill moments from FAULT_SEED=$seed"
 enter_scratch_dir
 
-write_toy_corpus 5
-printf 'uno dos\ngato\ncasa perro\n' > valid.src
-printf 'one two\ncat\nhouse dog\n' > valid.tgt
-"$nmt" vocab --input train.src train.tgt --vocab-size 30 --model-prefix spm 2>/dev/null || fail "vocab"
-# Default options but a small model, 40 short epochs (a validation and a
-# checkpoint at each end) and a checkpoint every 0.24 s within an epoch.
-options=(--train-src train.src --train-tgt train.tgt --valid-src valid.src --valid-tgt valid.tgt
-         --source-vocab spm.model --target-vocab spm.model --embedding-size 64 --hidden-size 128
-         --batch-size 16 --threads 1 --max-epochs 40 --patience 0 --checkpoint-minutes 0.004 --seed 7)
+write_training_task
+# 40 short epochs (a validation and a checkpoint at each end) and a checkpoint
+# every 0.24 s within an epoch.
+options+=(--max-epochs 40 --checkpoint-minutes 0.004)
 
 "$nmt" train "${options[@]}" -m ref.nmt 2> ref.log || fail "uninterrupted run: $(tail -n 3 ref.log)"
 
