@@ -95,7 +95,7 @@ void store_config_file(const std::string& path, const po::options_description& o
     try {
       po::store(parsed, vm);
     } catch (const po::error& e) {
-      config_error(path, line_of(entry.first), e.what());
+      config_error(path, line_of(entry.first), option_error_text(e));
     }
   }
 }

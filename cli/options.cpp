@@ -73,6 +73,30 @@ po::typed_value<std::string>* choice(std::string* target, const std::string& opt
   });
 }
 
+namespace {
+
+// Boost 1.74's error_with_option_name::what() substitutes placeholders until
+// none is left, so a value reading "%value%" never ends (and "x%value%" grows
+// without bound): the message is made with the values' '%' hidden.
+class OptionErrorText : public po::error_with_option_name {
+ public:
+  explicit OptionErrorText(const po::error_with_option_name& e) : po::error_with_option_name(e) {}
+  std::string text() {
+    constexpr char kHidden = '\x1f';
+    for (auto& entry : m_substitutions) std::replace(entry.second.begin(), entry.second.end(), '%', kHidden);
+    std::string message = what();
+    std::replace(message.begin(), message.end(), kHidden, '%');
+    return message;
+  }
+};
+
+}  // namespace
+
+std::string option_error_text(const po::error& e) {
+  if (const auto* named = dynamic_cast<const po::error_with_option_name*>(&e)) return OptionErrorText(*named).text();
+  return e.what();
+}
+
 bool parse_command_line(const CommandSpec& spec, po::options_description& options,
                         const po::positional_options_description* positional,
                         const std::vector<std::string>& args, po::variables_map& vm) {
@@ -93,6 +117,8 @@ bool parse_command_line(const CommandSpec& spec, po::options_description& option
   } catch (const po::unknown_option& e) {
     const std::string hint = nearest_option(e.get_option_name(), all);
     throw po::error("unknown option " + e.get_option_name() + (hint.empty() ? "" : " (did you mean " + hint + "?)"));
+  } catch (const po::error_with_option_name& e) {
+    throw po::error(option_error_text(e));
   }
 
   if (vm.count("help")) {

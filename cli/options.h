@@ -26,6 +26,9 @@ struct CommandSpec {
 // text printed to stdout): the command should then exit 0. Throws po::error for
 // unknown or malformed options (with a "did you mean" hint), nmt::Error naming
 // file and line for a bad config file.
+// e.what() without Boost's endless placeholder loop on values holding "%value%".
+std::string option_error_text(const po::error& e);
+
 bool parse_command_line(const CommandSpec& spec, po::options_description& options,
                         const po::positional_options_description* positional,
                         const std::vector<std::string>& args, po::variables_map& vm);

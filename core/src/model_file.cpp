@@ -39,6 +39,7 @@ class Cursor {
     return value;
   }
   bool at_end() const { return position_ == bytes_.size(); }
+  std::size_t remaining() const { return bytes_.size() - position_; }
 
  private:
   std::string_view bytes_;
@@ -139,8 +140,16 @@ const std::string& ModelFileReader::section(const std::string& name) const {
 
 namespace {
 
-std::vector<std::int64_t> take_shape(Cursor& cursor) {
-  std::vector<std::int64_t> shape(cursor.take<std::uint32_t>());
+// file, tensor: for messages.
+std::vector<std::int64_t> take_shape(Cursor& cursor, const std::string& file, const std::string& tensor) {
+  const auto rank = cursor.take<std::uint32_t>();
+  // The rank is read from the file: checked against the bytes there before it
+  // sizes anything, or a crafted rank of 2^32 - 1 allocates 32 GiB.
+  if (rank > cursor.remaining() / sizeof(std::uint64_t))
+    throw Error(file, "tensor '" + tensor + "' declares " + std::to_string(rank) + " dimensions but its " +
+                          std::to_string(cursor.remaining()) + " remaining bytes hold at most " +
+                          std::to_string(cursor.remaining() / sizeof(std::uint64_t)));
+  std::vector<std::int64_t> shape(rank);
   for (auto& dim : shape) dim = static_cast<std::int64_t>(cursor.take<std::uint64_t>());
   return shape;
 }
@@ -150,7 +159,7 @@ std::vector<std::int64_t> take_shape(Cursor& cursor) {
 std::vector<std::int64_t> ModelFileReader::tensor_shape(const std::string& name) const {
   const auto& bytes = section(name);
   Cursor cursor(bytes, name_);
-  const auto shape = take_shape(cursor);
+  const auto shape = take_shape(cursor, name_, name);
   const std::uint64_t data_bytes = bytes.size() - sizeof(std::uint32_t) - shape.size() * sizeof(std::uint64_t);
   // Dims read from a file may be huge: the product is checked for overflow.
   std::uint64_t count = 1;
@@ -170,7 +179,7 @@ std::vector<std::int64_t> ModelFileReader::tensor_shape(const std::string& name)
 void ModelFileReader::read_floats(const std::string& name, const std::vector<std::int64_t>& shape,
                                   float* values) const {
   Cursor cursor(section(name), name_);
-  const auto stored = take_shape(cursor);
+  const auto stored = take_shape(cursor, name_, name);
   if (stored != shape)
     throw Error(name_, "tensor '" + name + "' has shape " + shape_text(stored) + ", expected " +
                            shape_text(shape));

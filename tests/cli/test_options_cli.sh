@@ -60,4 +60,11 @@ if [ -w /dev/full ]; then
   expect_equal "bleu > /dev/full exit" "$?" 1
   expect_contains "bleu > /dev/full message" "$(cat full.err)" "cannot write to standard output"
 fi
+
+# A value holding Boost's own placeholder once sent its message into an endless loop.
+expect_exit 2 "a value reading %value%" -- timeout 20 "$nmt" translate -m nope.nmt --beam-size %value%
+expect_contains "a value reading %value%: message" "$stderr" "the argument ('%value%') for option '--beam-size' is invalid"
+printf 'beam-size: "x%%value%%"\n' > percent.yaml
+expect_exit 2 "a config value reading x%value%" -- timeout 20 "$nmt" translate -m nope.nmt -c percent.yaml
+expect_contains "a config value reading x%value%: message" "$stderr" "percent.yaml:1: the argument ('x%value%')"
 finish

@@ -90,8 +90,9 @@ BOOST_AUTO_TEST_CASE(a_bad_shortlist_file_is_refused_naming_the_line) {
       {"nmt-shortlist 1 2 20\n1\n2 x\n3\n", ":3: expected target ids"},
       {"nmt-shortlist 1 2 20\n1\n2\n", ":3: a line per source subword expected: 2, found 1"},
       {"nmt-shortlist 2 2 20\n", ":1: shortlist format version 2"}};
-  for (const auto& [text, message] : cases) {
-    const auto path = write(dir / "list", text);
+  for (const auto& entry : cases) {
+    const auto& message = entry.second;  // a lambda may not capture a structured binding (C++17, Clang)
+    const auto path = write(dir / "list", entry.first);
     BOOST_CHECK_EXCEPTION(nmt::Shortlist::load(path, 2, 20), nmt::Error,
                           [&](const nmt::Error& e) { return message_has(e, path + message); });
   }

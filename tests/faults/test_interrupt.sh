@@ -44,7 +44,7 @@ for signal in TERM INT; do
 done
 
 # A translation long enough to be caught in the middle.
-for _ in $(seq 20000); do echo "uno dos tres casa perro gato"; done > long.src
+yes "uno dos tres casa perro gato" | head -n 60000 > long.src
 for signal in TERM INT; do
   echo "an earlier translation" > out.tgt
   "$nmt" translate -m ref.nmt -i long.src -o out.tgt --threads 1 2> translate.log &

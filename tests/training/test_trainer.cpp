@@ -248,7 +248,10 @@ BOOST_AUTO_TEST_CASE(a_damaged_checkpoint_state_is_refused_naming_the_file) {
       {with("training/state", state.dump()), "damaged.checkpoint: bad training state"},
       {with("optimizer/steps", "two"), "damaged.checkpoint: optimizer/steps is not a step count: 'two'"},
       {with("optimizer/steps", "-3"), "is not a step count"}};
-  for (const auto& [checkpoint, message] : cases) {
+  for (const auto& entry : cases) {
+    // Named copies: a lambda may not capture structured bindings before C++20 (Clang refuses).
+    const auto& checkpoint = entry.first;
+    const auto& message = entry.second;
     auto resumed = nmt::TranslationModel::read(dnn, checkpoint);
     nmt::Trainer trainer(options, resumed);
     BOOST_CHECK_EXCEPTION(trainer.resume(checkpoint), nmt::Error, [&](const nmt::Error& e) {

@@ -28,8 +28,15 @@ void validate(const DecodingOptions& options);
 
 // The longest output allowed for a source of the given length.
 inline int max_output_length(const DecodingOptions& options, int source_length) {
-  const int by_ratio = static_cast<int>(options.max_length_ratio * static_cast<float>(source_length)) + 5;
-  return by_ratio < options.max_length ? by_ratio : options.max_length;
+  const float by_ratio = options.max_length_ratio * static_cast<float>(source_length);
+  // Compared before the cast: converting a float beyond int's range is
+  // undefined (--max-length-ratio 1e9 gave INT_MIN, so empty translations).
+  // For by_ratio >= 0, int(by_ratio) + 5 < max_length exactly when
+  // by_ratio < max_length - 5. A NaN ratio gets max_length; a negative one
+  // counts as 0.
+  if (!(by_ratio < static_cast<float>(options.max_length) - 5.0f)) return options.max_length;
+  if (!(by_ratio > 0.0f)) return options.max_length < 5 ? options.max_length : 5;
+  return static_cast<int>(by_ratio) + 5;
 }
 
 }  // namespace nmt
