@@ -37,7 +37,18 @@ for round in $(seq 16); do
   if [ $((round % 3)) -eq 0 ] && [ $write_attempts -lt 6 ]; then
     # The moment a checkpoint's temporary file appears.
     write_attempts=$((write_attempts + 1))
-    (inotifywait -q -q -e create --include '^(\./)?run\.nmt\.checkpoint\.tmp\.' . && kill -9 $pid 2>/dev/null) &
+    # The writer is stopped at once and killed only if its temporary is still
+    # there (the write under way); on a fast disk the rename may win the race,
+    # and the next checkpoint is tried instead.
+    (trap 'kill $watch 2>/dev/null; exit 0' TERM  # and leave no inotifywait behind
+     for _ in $(seq 40); do
+       inotifywait -q -q -e create --include '^(\./)?run\.nmt\.checkpoint\.tmp\.' . &
+       watch=$!
+       wait $watch || exit 0
+       kill -STOP $pid 2>/dev/null || exit 0
+       if compgen -G "run.nmt.checkpoint.tmp.*" > /dev/null; then kill -9 $pid; exit 0; fi
+       kill -CONT $pid
+     done) &
     watcher=$!
   else
     sleep "$(printf '0.%03d' $((50 + RANDOM % 900)))"
