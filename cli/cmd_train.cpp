@@ -4,11 +4,17 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sched.h>
+
+#include <algorithm>
 #include <csignal>
+#include <iostream>
+#include <thread>
 
 #include "commands.h"
 #include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
+#include "nmt/training/distributed.h"
 #include "nmt/training/train_model.h"
 #include "options.h"
 
@@ -16,8 +22,8 @@ namespace nmt::cli {
 
 namespace {
 
-// First Ctrl-C: finish the step, save a checkpoint, exit. Second: die at once,
-// leaving no temporary of a half-written file.
+// First Ctrl-C (or SIGTERM, SIGUSR1): finish the step, save a checkpoint,
+// exit. Second: die at once, leaving no temporary of a half-written file.
 void on_interrupt(int) {
   Trainer::request_stop();
   remove_temporaries_on_interrupt();
@@ -32,10 +38,36 @@ void log_to_file_too(const std::string& path) {
   spdlog::set_default_logger(logger);
 }
 
+// A rank's threads when --threads is 0: the cores of this machine shared
+// among its ranks, or, when the launcher bound each rank to cores of its own,
+// those.
+int threads_per_rank(const Distributed& ranks) {
+  const int machine = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  cpu_set_t cpus;
+  const int usable = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : machine;
+  if (usable < machine) {
+    if (usable * ranks.local_size() < machine)
+      spdlog::warn("the launcher bound each rank to {} of this machine's {} cores; to use them all, start "
+                   "{} ranks with mpirun --bind-to none (or --map-by slot:PE=N) or pass --threads",
+                   usable, machine, ranks.local_size());
+    return usable;
+  }
+  return std::max(1, machine / ranks.local_size());
+}
+
+// Only rank 0 logs: the others say only what goes wrong, naming themselves.
+void log_as_rank(const Distributed& ranks) {
+  if (ranks.is_root()) return;
+  spdlog::set_level(spdlog::level::err);
+  spdlog::set_pattern("[%H:%M:%S] " + ranks.describe() + ": %v");
+}
+
 // Every numeric option in its range (the architecture's sizes and dropout are
 // ModelConfig's to check), before any data is read.
-void check_ranges(const TrainingOptions& options, const NewModelOptions& fresh, int max_length, int threads) {
+void check_ranges(const TrainingOptions& options, const NewModelOptions& fresh, int max_length, int threads,
+                  double collective_timeout) {
   require_threads(threads);
+  require_at_least(collective_timeout, 0, "collective-timeout");
   require_at_least(max_length, 1, "max-length");
   require_at_least(fresh.joint_vocab_size, 1, "vocab-size");
   require_at_least(options.batching.sentences, 1, "batch-size");
@@ -79,6 +111,7 @@ int run_train(const Args& args) {
   std::string early_stopping = enum_name(early_stopping_names(), options.early_stopping);
   std::string on_non_finite = enum_name(non_finite_steps_names(), options.on_non_finite);
   int threads = 0, max_length = 100;
+  double collective_timeout = 300;
   bool resume = false, tied = false, bidirectional = false;
   po::options_description data("Data");
   data.add_options()
@@ -130,7 +163,11 @@ int run_train(const Args& args) {
       ("patience", po::value(&options.patience)->default_value(5), "stop after this many validations without improvement (0 = never)")
       ("valid-batch-size", po::value(&options.valid_batch_size)->default_value(64), "sentences per validation batch")
       ("seed", po::value(&options.seed)->default_value(1), "random seed (weights, batches, dropout)")
-      ("threads", po::value(&threads)->default_value(0), "threads (0 = all cores)")
+      ("threads", po::value(&threads)->default_value(0),
+       "threads (0 = all cores; with several MPI ranks, this machine's cores shared among its ranks)")
+      ("collective-timeout", po::value(&collective_timeout)->default_value(collective_timeout, "300"),
+       "with several MPI ranks: seconds a step waits for the other ranks before the job ends with an error "
+       "(a rank that hangs; 0 = wait forever)")
       ("resume", po::bool_switch(&resume), "continue from MODEL.checkpoint")
       ("checkpoint-minutes", po::value(&options.checkpoint_minutes)->default_value(options.checkpoint_minutes),
        "also write MODEL.checkpoint every N minutes of a long epoch (0 = only at validations and epoch ends)")
@@ -146,7 +183,7 @@ int run_train(const Args& args) {
   if (!parse_command_line(spec, all, nullptr, args, vm)) return 0;
   if (options.valid_source.empty() != options.valid_target.empty())
     throw Error("give both --valid-src and --valid-tgt, or neither");
-  check_ranges(options, fresh, max_length, threads);
+  check_ranges(options, fresh, max_length, threads, collective_timeout);
   options.filter.max_source_length = options.filter.max_target_length = max_length;
   config.tied_embeddings = tied;
   config.bidirectional_encoder = bidirectional;
@@ -164,16 +201,33 @@ int run_train(const Args& args) {
     }
   }
   options.config_yaml = effective_config_yaml(vm, all);
-  if (!log_path.empty()) log_to_file_too(log_path);
 
+  Distributed ranks(collective_timeout);
+  log_as_rank(ranks);
+  if (!log_path.empty() && ranks.is_root()) log_to_file_too(log_path);
+  if (threads == 0 && ranks.size() > 1) threads = threads_per_rank(ranks);
   DnnContext::set_num_threads(threads);
   DnnContext dnn;
-  spdlog::info("threads: {} | oneDNN ISA: {}", DnnContext::num_threads(), DnnContext::cpu_isa_name());
+  if (ranks.size() > 1)
+    spdlog::info("{} ranks ({} on this machine), {} threads each | oneDNN ISA: {}", ranks.size(),
+                 ranks.local_size(), DnnContext::num_threads(), DnnContext::cpu_isa_name());
+  else
+    spdlog::info("threads: {} | oneDNN ISA: {}", DnnContext::num_threads(), DnnContext::cpu_isa_name());
   // From here on Ctrl-C is a request: one that comes while the corpus loads
   // ends the run before its first step, with a checkpoint.
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  train_model(dnn, options, fresh, resume);
+  // mpirun passes SIGUSR1 on to the ranks at once (SIGTERM only after its
+  // kill timeout): the way to stop a job of several ranks.
+  std::signal(SIGUSR1, on_interrupt);
+  try {
+    train_model(dnn, options, fresh, resume, ranks);
+  } catch (const std::exception& e) {
+    if (ranks.size() == 1) throw;
+    // The other ranks may be waiting for this one: end them all.
+    std::cerr << "nmt train: error: " << ranks.describe() << ": " << e.what() << "\n" << std::flush;
+    ranks.abort(1);
+  }
   remove_temporaries_on_interrupt();
   return 0;
 }

@@ -16,6 +16,7 @@
 #include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
 #include "nmt/core/version.h"
+#include "nmt/training/distributed.h"
 
 namespace {
 
@@ -73,6 +74,12 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("[%H:%M:%S] %v");
   for (const auto& command : kSubcommands) {
     if (name != command.name) continue;
+    if (name != "train" && nmt::Distributed::launcher_ranks() > 1) {
+      std::cerr << "nmt " << name << ": error: started as one of " << nmt::Distributed::launcher_ranks()
+                << " MPI ranks, but only nmt train works on several (each rank would do the whole job); "
+                   "run it as one process, with --threads for the cores\n";
+      return 2;
+    }
     const nmt::cli::Args args(argv + 2, argv + argc);
     try {
       const int status = command.run(args);

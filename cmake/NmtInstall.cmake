@@ -53,6 +53,10 @@ function(nmt_install_package)
   list(TRANSFORM libraries PREPEND "-l")
   list(JOIN libraries " " NMT_PC_LIBS)
   set(dependency_libs "-ldnnl -lspdlog ${OpenMP_CXX_FLAGS}")  # those without a .pc file
+  set(NMT_PC_MPI "")
+  if(NMT_MPI)
+    set(NMT_PC_MPI " ompi-c")  # Open MPI's; the one Debian's libopenmpi-dev installs
+  endif()
   if(BUILD_SHARED_LIBS)
     set(NMT_PC_REQUIRES "Requires.private")
     set(NMT_PC_LIBS_PRIVATE "Libs.private: ${dependency_libs}")

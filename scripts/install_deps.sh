@@ -9,6 +9,7 @@ packages=(
   libsentencepiece-dev libicu-dev libyaml-cpp-dev
   libboost-program-options-dev libboost-test-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libxxhash-dev zlib1g-dev
+  libopenmpi-dev openmpi-bin  # data-parallel training (mpirun -np N nmt train)
   python3
   inotify-tools  # the fault tests catch checkpoint writes with inotifywait
   help2man  # the man pages, made from the --help texts

@@ -17,14 +17,15 @@ namespace nmt {
 
 namespace {
 
-std::pair<SubwordModel, SubwordModel> subword_models(const TrainingOptions& options, const NewModelOptions& fresh) {
+std::pair<SubwordModel, SubwordModel> subword_models(const TrainingOptions& options, const NewModelOptions& fresh,
+                                                     Distributed& ranks) {
   if (!fresh.source_vocab.empty() || !fresh.target_vocab.empty()) {
     if (fresh.source_vocab.empty() || fresh.target_vocab.empty())
       throw Error("give both --source-vocab and --target-vocab, or neither (a joint model is then trained)");
     return {SubwordModel::load(fresh.source_vocab), SubwordModel::load(fresh.target_vocab)};
   }
   const std::string path = options.model_path + ".spm.model";
-  if (!std::filesystem::exists(path)) {
+  if (ranks.is_root() && !std::filesystem::exists(path)) {
     spdlog::info("training a joint SentencePiece model ({} pieces) on the training data", fresh.joint_vocab_size);
     SubwordTrainingOptions subword;
     subword.inputs = {options.train_source, options.train_target};
@@ -32,6 +33,8 @@ std::pair<SubwordModel, SubwordModel> subword_models(const TrainingOptions& opti
     subword.hard_vocab_limit = false;  // a small corpus gets a smaller vocabulary, not an error
     write_file_atomically(path, train_subword_model(subword));
   }
+  std::string written;
+  ranks.broadcast(written);  // the other ranks read it once rank 0 has written it
   spdlog::info("subword model: {}", path);
   return {SubwordModel::load(path), SubwordModel::load(path)};
 }
@@ -70,7 +73,7 @@ void warn_about_changed_options(const ModelFileReader& checkpoint, const std::st
 }  // namespace
 
 TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const NewModelOptions& fresh,
-                          bool resume) {
+                          bool resume, Distributed& ranks) {
   const CheckpointFiles files(options.model_path, options.keep_checkpoints);
   const bool exists = std::filesystem::exists(files.checkpoint());
   if (resume && !exists) throw Error(files.checkpoint(), "no checkpoint to resume from");
@@ -84,7 +87,7 @@ TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const
     warn_about_changed_options(*checkpoint, options.config_yaml);
     model = TranslationModel::read(dnn, *checkpoint);
   } else {
-    auto [source, target] = subword_models(options, fresh);
+    auto [source, target] = subword_models(options, fresh, ranks);
     ModelConfig config = fresh.config;
     config.source_vocab_size = source.vocab_size();
     config.target_vocab_size = target.vocab_size();
@@ -96,7 +99,7 @@ TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const
                c.embedding_size, c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.reverse_source,
                attention_name(c.attention), c.bidirectional_encoder,
                c.source_vocab_size, c.target_vocab_size, model->network->parameter_count());
-  Trainer trainer(options, *model);
+  Trainer trainer(options, *model, ranks);
   if (checkpoint) trainer.resume(*checkpoint);
   checkpoint.reset();  // its bytes are in the model and optimizer now
   return trainer.run();

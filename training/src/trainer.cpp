@@ -93,9 +93,10 @@ void log_corpus(const char* what, const CorpusStats& stats) {
 
 void Trainer::request_stop() { stop_requested = 1; }
 
-Trainer::Trainer(const TrainingOptions& options, TranslationModel& model)
+Trainer::Trainer(const TrainingOptions& options, TranslationModel& model, Distributed& ranks)
     : options_(options),
       model_(model),
+      ranks_(ranks),
       files_(options.model_path, options.keep_checkpoints),
       train_(load_parallel_corpus(options.train_source, options.train_target, model.source_vocab,
                                   model.target_vocab, options.filter)),
@@ -105,14 +106,14 @@ Trainer::Trainer(const TrainingOptions& options, TranslationModel& model)
   if (options_.schedule.decay_factor <= 0 || options_.schedule.decay_factor > 1)
     throw Error("--lr-decay-factor must be in (0, 1]");
   log_corpus("training data", train_.stats);
-  if (!options_.valid_source.empty()) {
+  if (!options_.valid_source.empty() && ranks_.is_root()) {
     valid_ = load_parallel_corpus(options.valid_source, options.valid_target, model.source_vocab,
                                   model.target_vocab, options.filter);
     log_corpus("validation data", valid_.stats);
     valid_source_lines_ = read_utf8_lines(options.valid_source);
     valid_target_lines_ = read_utf8_lines(options.valid_target);
   }
-  if (!options_.log_json.empty()) log_ = TrainingLog(options_.log_json);
+  if (!options_.log_json.empty() && ranks_.is_root()) log_ = TrainingLog(options_.log_json);
 }
 
 void Trainer::resume(const ModelFileReader& checkpoint) {
@@ -232,37 +233,76 @@ bool Trainer::after_validation(const Validation& result) {
 }
 
 bool Trainer::validate_and_save() {
-  const auto start = Clock::now();
-  bool stop = false;
   validated_step_ = state_.step;
-  if (valid_.pairs.empty()) save_model();
-  else stop = after_validation(validate());
-  state_.overhead_seconds += seconds_since(start);
-  save_checkpoint();
-  return stop;
+  bool stop = false;
+  if (ranks_.is_root()) {
+    const auto start = Clock::now();
+    if (valid_.pairs.empty()) save_model();
+    else stop = after_validation(validate());
+    state_.overhead_seconds += seconds_since(start);
+    save_checkpoint();
+  }
+  return share_from_root(stop);
+}
+
+bool Trainer::share_from_root(bool stop) {
+  if (ranks_.size() == 1) return stop;
+  std::string bytes = ranks_.is_root() ? nlohmann::json{{"state", state_to_json(state_)}, {"stop", stop}}.dump() : "";
+  ranks_.broadcast(bytes);
+  if (ranks_.is_root()) return stop;
+  const auto shared = nlohmann::json::parse(bytes);
+  state_ = state_from_json(shared.at("state").dump(), "rank 0's training state");
+  return shared.at("stop").get<bool>();
+}
+
+std::vector<std::size_t> Trainer::share_of(const std::vector<std::size_t>& batch) const {
+  const std::size_t n = batch.size(), size = static_cast<std::size_t>(ranks_.size()),
+                    rank = static_cast<std::size_t>(ranks_.rank());
+  return {batch.begin() + static_cast<std::ptrdiff_t>(n * rank / size),
+          batch.begin() + static_cast<std::ptrdiff_t>(n * (rank + 1) / size)};
 }
 
 bool Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
   const bool reverse = model_.network->config().reverse_source;
+  // This rank's share of each batch of the step; the loss is normalized by
+  // the target tokens of the whole batches, over all ranks.
   std::vector<Batch> group;
-  int tokens = 0;
-  for (int k = 0; k < options_.accumulate && state_.batch_in_epoch + k < static_cast<std::int64_t>(plan.size());
-       ++k) {
-    group.push_back(make_batch(train_.pairs, plan[state_.batch_in_epoch + k], reverse));
-    tokens += group.back().target_tokens;
+  std::vector<int> parts;  // the batch of the step each share comes from
+  int tokens = 0, batches = 0;
+  for (; batches < options_.accumulate && state_.batch_in_epoch + batches < static_cast<std::int64_t>(plan.size());
+       ++batches) {
+    const auto& batch = plan[static_cast<std::size_t>(state_.batch_in_epoch + batches)];
+    for (const std::size_t index : batch) tokens += static_cast<int>(train_.pairs[index].target.size()) + 1;
+    const auto share = share_of(batch);
+    if (share.empty()) continue;  // a batch of fewer sentences than ranks
+    group.push_back(make_batch(train_.pairs, share, reverse));
+    parts.push_back(batches);
   }
   model_.network->zero_grad();
-  double loss = 0, nll = 0;
+  double sums[2] = {0, 0};  // loss, nll
   for (std::size_t k = 0; k < group.size(); ++k) {
-    const auto sums = model_.network->train_batch(group[k], options_.label_smoothing, 1.0f / tokens,
-                                                  dropout_seed(options_.seed, state_.step, static_cast<int>(k)));
-    loss += sums.loss;
-    nll += sums.nll;
+    // Rank 0's masks are those of one process; other ranks draw their own.
+    const auto batch_sums = model_.network->train_batch(
+        group[k], options_.label_smoothing, 1.0f / tokens,
+        dropout_seed(options_.seed, state_.step, parts[k] + 4096 * ranks_.rank()));
+    sums[0] += batch_sums.loss;
+    sums[1] += batch_sums.nll;
   }
+  if (ranks_.size() > 1) {
+    const auto start = Clock::now();
+    // One sum per parameter tensor, in place: a large tensor goes at the
+    // network's rate, a small one costs a latency (see README, "Training on
+    // several machines").
+    for (const auto& parameter : model_.network->parameters())
+      ranks_.sum(parameter.gradient, parameter.size, "the gradient sum");
+    ranks_.sum(sums, 2, "the loss sum");
+    sum_seconds_ += seconds_since(start);
+  }
+  const double loss = sums[0], nll = sums[1];
   if (after_backward) after_backward(state_.step + 1);
   const double norm = gradient_norm(model_.network->parameters());
   if (!std::isfinite(norm) || !std::isfinite(loss)) {
-    skip_non_finite_step(loss, norm, static_cast<std::int64_t>(group.size()));
+    skip_non_finite_step(loss, norm, batches);
     return false;
   }
   skipped_in_a_row_ = 0;
@@ -272,7 +312,7 @@ bool Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
   optimizer_.step(window_.learning_rate, clip_scale(norm, options_.clip_norm));
   model_.network->weights_changed();
   ++state_.step;
-  state_.batch_in_epoch += static_cast<std::int64_t>(group.size());
+  state_.batch_in_epoch += batches;
   state_.target_tokens += tokens;
   update_seconds();
   window_.tokens += tokens;
@@ -331,16 +371,32 @@ void Trainer::show_progress(std::size_t batches_in_epoch) {
   window_ = Window{};
 }
 
-std::string Trainer::limit_reached() const {
-  if (options_.max_steps > 0 && state_.step >= options_.max_steps)
-    return "reached --max-steps " + std::to_string(options_.max_steps);
-  if (options_.max_minutes > 0 && seconds_since(run_start_) >= options_.max_minutes * 60)
-    return fmt::format("reached the time budget of {:g} minutes", options_.max_minutes);
-  if (stop_requested) return "interrupted";
-  return "";
+std::string Trainer::limit_reached() {
+  // The first limit reached, by number; rank 0's clock decides the time
+  // budget, and a stop request on any rank stops all.
+  enum Limit { none, steps, minutes, interrupted };
+  int limit = none;
+  if (options_.max_steps > 0 && state_.step >= options_.max_steps) limit = steps;
+  else if (ranks_.is_root() && options_.max_minutes > 0 && seconds_since(run_start_) >= options_.max_minutes * 60)
+    limit = minutes;
+  else if (stop_requested) limit = interrupted;
+  if (ranks_.size() > 1) limit = ranks_.max(limit, "the stop check");
+  interrupted_ = limit == interrupted;
+  switch (limit) {
+    case steps: return "reached --max-steps " + std::to_string(options_.max_steps);
+    case minutes: return fmt::format("reached the time budget of {:g} minutes", options_.max_minutes);
+    case interrupted: return "interrupted";
+    default: return "";
+  }
 }
 
 TrainingState Trainer::run() {
+  // The ranks start from rank 0's weights (the same seed gives the same ones;
+  // this makes sure).
+  if (ranks_.size() > 1) {
+    for (const auto& parameter : model_.network->parameters()) ranks_.broadcast(parameter.value, parameter.size);
+    model_.network->weights_changed();
+  }
   run_start_ = last_checkpoint_ = Clock::now();
   seconds_before_run_ = state_.seconds;
   validated_step_ = state_.step;  // a resumed run has nothing new to validate yet
@@ -360,11 +416,12 @@ TrainingState Trainer::run() {
       // Checked before the step, so resuming a finished run trains no further.
       if (!(reason = limit_reached()).empty()) break;
       if (!train_step(plan)) continue;  // skipped: nothing to show, save or validate
-      if (seconds_since(last_display) >= options_.display_seconds) {
+      if (ranks_.is_root() && seconds_since(last_display) >= options_.display_seconds) {
         show_progress(plan.size());
         last_display = Clock::now();
       }
-      if (options_.checkpoint_minutes > 0 && seconds_since(last_checkpoint_) >= 60 * options_.checkpoint_minutes)
+      if (ranks_.is_root() && options_.checkpoint_minutes > 0 &&
+          seconds_since(last_checkpoint_) >= 60 * options_.checkpoint_minutes)
         save_checkpoint();
       if (options_.valid_every > 0 && state_.step % options_.valid_every == 0 && validate_and_save()) {
         reason = early_stop;
@@ -378,7 +435,7 @@ TrainingState Trainer::run() {
       // Every epoch ends with a checkpoint, so a killed run loses at most one epoch.
       if (options_.valid_every == 0) {
         if (validate_and_save() && reason.empty()) reason = early_stop;
-      } else {
+      } else if (ranks_.is_root()) {
         save_checkpoint();
       }
     }
@@ -387,16 +444,22 @@ TrainingState Trainer::run() {
   // limit validates its final weights (the best model may be them). An
   // interrupted run leaves that to the checkpoint. Either way a model file
   // exists at the end.
-  if (stop_requested) {
-    if (!state_.has_best) save_model();
-  } else if (validated_step_ != state_.step || !state_.has_best) {
-    const auto start = Clock::now();
-    if (valid_.pairs.empty()) save_model();
-    else after_validation(validate());
-    state_.overhead_seconds += seconds_since(start);
+  if (ranks_.is_root()) {
+    if (interrupted_) {
+      if (!state_.has_best) save_model();
+    } else if (validated_step_ != state_.step || !state_.has_best) {
+      const auto start = Clock::now();
+      if (valid_.pairs.empty()) save_model();
+      else after_validation(validate());
+      state_.overhead_seconds += seconds_since(start);
+    }
+    if (checkpoint_step_ != state_.step) save_checkpoint();
+    update_seconds();
   }
-  if (checkpoint_step_ != state_.step) save_checkpoint();
-  update_seconds();
+  share_from_root(false);  // every rank returns the run's state
+  if (ranks_.size() > 1)
+    spdlog::info("{} ranks: {:.1f} s of this run's {:.1f} s in the gradient sums (waiting for the slowest rank "
+                 "included)", ranks_.size(), sum_seconds_, seconds_since(run_start_));
   if (state_.skipped_steps > 0)
     spdlog::warn("{} updates skipped for a non-finite loss or gradient", state_.skipped_steps);
   spdlog::info("stopped: {} | step {} | {} target tokens in {} of training ({:.0f} tgt tok/s; {} validating "

@@ -21,8 +21,10 @@ struct NewModelOptions {
 };
 
 // Throws nmt::Error when resuming without a checkpoint, or starting afresh
-// where an earlier run's checkpoint would be overwritten.
+// where an earlier run's checkpoint would be overwritten. ranks: the
+// processes training together (rank 0 trains the joint subword model, the
+// others wait for it).
 TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const NewModelOptions& fresh,
-                          bool resume);
+                          bool resume, Distributed& ranks = Distributed::single());
 
 }  // namespace nmt

@@ -9,6 +9,11 @@
 // every validation and every epoch end. Both are written atomically and both
 // carry the run's configuration ("training/config", YAML) and state
 // ("training/state", JSON) for `nmt info`.
+//
+// With several ranks (see distributed.h) each rank trains on its share of
+// every batch of the same plan and the gradients are summed before the
+// update, so the run trains the model one process would on the same
+// batches, up to the order of floating-point sums.
 
 #include <atomic>
 #include <chrono>
@@ -20,6 +25,7 @@
 #include "nmt/decoder/decoding_options.h"
 #include "nmt/model/translation_model.h"
 #include "nmt/training/checkpoint_files.h"
+#include "nmt/training/distributed.h"
 #include "nmt/training/learning_rate.h"
 #include "nmt/training/optimizer.h"
 #include "nmt/training/parallel_corpus.h"
@@ -102,8 +108,9 @@ class Trainer {
   static constexpr int kMaxSkippedInARow = 100;
 
   // model: a fresh (initialized) model, or one read from a checkpoint together
-  // with its optimizer and state (see resume()).
-  Trainer(const TrainingOptions& options, TranslationModel& model);
+  // with its optimizer and state (see resume()). ranks: the processes that
+  // train it together; rank 0 validates and writes the files.
+  Trainer(const TrainingOptions& options, TranslationModel& model, Distributed& ranks = Distributed::single());
 
   // Continues from a checkpoint (MODEL.checkpoint, already read into the model).
   void resume(const ModelFileReader& checkpoint);
@@ -140,13 +147,18 @@ class Trainer {
   void skip_non_finite_step(double loss, double norm, std::int64_t batches);
   // Throws nmt::Error naming path when a weight is NaN or infinite.
   void refuse_non_finite_weights(const std::string& path) const;
-  // The limit that ends the run now, or "" to go on.
-  std::string limit_reached() const;
+  // The limit that ends the run now, or "" to go on; every rank gets the same answer.
+  std::string limit_reached();
   Validation validate();
   // Validates (or, without validation data, saves the model), then saves a
   // checkpoint. Returns true when training should stop (patience exhausted).
   bool validate_and_save();
   bool after_validation(const Validation& result);
+  // Rank 0's training state and its decision to stop, to every rank (a
+  // validation changes the patience count and the plateau decay).
+  bool share_from_root(bool stop);
+  // This rank's share of a batch: a contiguous slice of its sentences.
+  std::vector<std::size_t> share_of(const std::vector<std::size_t>& batch) const;
   void write_training_sections(ModelFileWriter& file) const;
   void save_model() const;
   void save_checkpoint();
@@ -156,6 +168,7 @@ class Trainer {
 
   TrainingOptions options_;
   TranslationModel& model_;
+  Distributed& ranks_;
   CheckpointFiles files_;
   TrainingLog log_;
   ParallelCorpus train_;
@@ -170,6 +183,8 @@ class Trainer {
   std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written by this run
   std::int64_t validated_step_ = -1;   // step of the last validation (or save, without validation data)
   int skipped_in_a_row_ = 0;
+  bool interrupted_ = false;  // a rank had a stop request
+  double sum_seconds_ = 0;    // this run's time in the gradient sums over ranks
 };
 
 }  // namespace nmt
