@@ -69,7 +69,7 @@ for scaling in strong weak; do
     read -r rate sums total parameters < <(run "$ranks" "$b")
     [ -n "$base" ] || base=$rate
     speedup=$(echo "scale=2; $rate / $base" | bc)
-    efficiency=$(echo "scale=0; 100 * $rate / ($base * $ranks)" | bc)
+    efficiency=$(echo "scale=0; 100 * $rate / $base" | bc)  # the same cores in every run
     share=$(echo "scale=1; 100 * $sums / $total" | bc)
     printf '%-8s %-6s %-14s %9s %12s %8sx %10s%% %12s%%\n' "$scaling" "$ranks" $((threads / ranks)) "$b" "$rate" \
       "$speedup" "$efficiency" "$share"
