@@ -96,16 +96,20 @@ void check_ranges(const TrainingOptions& options, const NewModelOptions& fresh, 
 
 int run_train(const Args& args) {
   const CommandSpec spec{
-      "train", "nmt train --train-src FILE --train-tgt FILE [--valid-src FILE --valid-tgt FILE] [-m MODEL] [options]",
-      "Trains an LSTM encoder-decoder on line-aligned parallel files. The best model (by\n"
-      "validation BLEU or perplexity) goes to MODEL, the last checkpoint to MODEL.checkpoint;\n"
+      "train",
+      "nmt train --train-src FILE --train-tgt FILE [--valid-src FILE --valid-tgt FILE] [-m MODEL] [options]\n"
+      "  or: nmt train --task lm --train FILE [--valid FILE] [-m MODEL] [options]",
+      "Trains an LSTM encoder-decoder on line-aligned parallel files (or, with --task lm, an\n"
+      "LSTM language model on one text, a sentence per line; see nmt generate). The best model\n"
+      "(by validation BLEU or perplexity) goes to MODEL, the last checkpoint to MODEL.checkpoint;\n"
       "Ctrl-C saves a checkpoint and --resume continues exactly where training stopped.\n"
-      "Without --source-vocab/--target-vocab, a joint SentencePiece model is trained first\n"
-      "(MODEL.spm.model)."};
+      "Without --source-vocab/--target-vocab (--vocab for a language model), a joint\n"
+      "SentencePiece model is trained first (MODEL.spm.model)."};
   TrainingOptions options;
   NewModelOptions fresh;
   ModelConfig& config = fresh.config;
   std::string log_path, attention = attention_name(config.attention);
+  std::string task = enum_name(model_task_names(), config.task), lm_train, lm_valid, lm_vocab;
   std::string optimizer = enum_name(optimizer_method_names(), options.optimizer.method);
   std::string lr_decay = enum_name(learning_rate_decay_names(), options.schedule.decay);
   std::string early_stopping = enum_name(early_stopping_names(), options.early_stopping);
@@ -115,8 +119,11 @@ int run_train(const Args& args) {
   bool resume = false, tied = false, bidirectional = false;
   po::options_description data("Data");
   data.add_options()
-      ("train-src", po::value(&options.train_source)->required()->value_name("FILE"), "training source text")
-      ("train-tgt", po::value(&options.train_target)->required()->value_name("FILE"), "training target text")
+      ("train-src", po::value(&options.train_source)->value_name("FILE"), "training source text")
+      ("train-tgt", po::value(&options.train_target)->value_name("FILE"), "training target text")
+      ("train", po::value(&lm_train)->value_name("FILE"), "--task lm: the training text, a sentence per line")
+      ("valid", po::value(&lm_valid)->value_name("FILE"), "--task lm: the validation text")
+      ("vocab", po::value(&lm_vocab)->value_name("FILE"), "--task lm: its SentencePiece model (nmt vocab, e.g. --type char)")
       ("valid-src", po::value(&options.valid_source)->value_name("FILE"), "validation source text")
       ("valid-tgt", po::value(&options.valid_target)->value_name("FILE"), "validation target text")
       ("model,m", po::value(&options.model_path)->default_value(options.model_path)->value_name("FILE"),
@@ -127,6 +134,8 @@ int run_train(const Args& args) {
       ("max-length", po::value(&max_length)->default_value(max_length), "drop pairs with a side longer than this (subwords)");
   po::options_description model("Model");
   model.add_options()
+      ("task", choice(&task, "task", enum_choices(model_task_names()))->default_value(task),
+       "translation, or lm: a language model of one text (--train, --valid, --vocab)")
       ("embedding-size", po::value(&config.embedding_size)->default_value(config.embedding_size), "embedding size E")
       ("hidden-size", po::value(&config.hidden_size)->default_value(config.hidden_size), "LSTM hidden size H")
       ("layers", po::value(&config.layers)->default_value(config.layers), "LSTM layers in encoder and decoder")
@@ -181,7 +190,25 @@ int run_train(const Args& args) {
   all.add(data).add(model).add(training);
   po::variables_map vm;
   if (!parse_command_line(spec, all, nullptr, args, vm)) return 0;
-  if (options.valid_source.empty() != options.valid_target.empty())
+  config.task = parse_enum(model_task_names(), task, "task");
+  if (config.task == ModelTask::lm) {
+    for (const char* name : {"train-src", "train-tgt", "valid-src", "valid-tgt", "source-vocab", "target-vocab"})
+      if (vm.count(name)) throw po::error(std::string("--task lm reads one text: --train, --valid and --vocab, not --") + name);
+    if (lm_train.empty()) throw po::error("the option '--train' is required with --task lm");
+    // The text is the decoder's: the targets of pairs without a source.
+    options.train_target = lm_train;
+    options.valid_target = lm_valid;
+    fresh.source_vocab = fresh.target_vocab = lm_vocab;
+    // Nothing to attend to; an explicit --attention other than none is an error below.
+    if (vm["attention"].defaulted()) attention = "none";
+    if (vm["early-stopping"].defaulted()) early_stopping = "perplexity";
+  } else {
+    for (const char* name : {"train", "valid", "vocab"})
+      if (vm.count(name)) throw po::error(std::string("--") + name + " is for --task lm (translation: --train-src, --train-tgt, ...)");
+    if (options.train_source.empty()) throw po::error("the option '--train-src' is required but missing");
+    if (options.train_target.empty()) throw po::error("the option '--train-tgt' is required but missing");
+  }
+  if (options.valid_source.empty() != options.valid_target.empty() && config.task == ModelTask::translation)
     throw Error("give both --valid-src and --valid-tgt, or neither");
   check_ranges(options, fresh, max_length, threads, collective_timeout);
   options.filter.max_source_length = options.filter.max_target_length = max_length;

@@ -16,6 +16,7 @@ int run_detokenize(const Args& args);
 int run_bleu(const Args& args);
 int run_train(const Args& args);
 int run_translate(const Args& args);
+int run_generate(const Args& args);
 int run_score(const Args& args);
 int run_info(const Args& args);
 int run_average(const Args& args);

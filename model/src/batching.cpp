@@ -50,8 +50,11 @@ std::vector<BatchIndices> cut(const BatchIndices& order, const BatchLimits& limi
 std::vector<BatchIndices> plan_training_batches(const std::vector<SentencePair>& pairs, const BatchLimits& limits,
                                                 std::uint64_t seed, std::uint64_t epoch) {
   check(limits);
+  // A language model's pairs have no source: they are bucketed by target
+  // length instead, which spares the decoder the padding.
   std::map<std::size_t, BatchIndices> by_source_length;
-  for (std::size_t i = 0; i < pairs.size(); ++i) by_source_length[pairs[i].source.size()].push_back(i);
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    by_source_length[pairs[i].source.empty() ? pairs[i].target.size() : pairs[i].source.size()].push_back(i);
 
   std::seed_seq seeds{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
                       static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(epoch >> 32)};

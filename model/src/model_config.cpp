@@ -23,8 +23,11 @@ std::int64_t ModelConfig::parameter_count() const {
   // An LSTM layer of input width C: weights_layer [D, C, 4, H], weights_iter [D, H, 4, H], bias [D, 4, H].
   const auto lstm = [&](std::int64_t C, std::int64_t directions) { return directions * 4 * H * (C + H + 1); };
   const std::int64_t bottom_directions = bidirectional_encoder ? 2 : 1;
-  std::int64_t count = std::int64_t{source_vocab_size} * E + lstm(E, bottom_directions);
-  for (int l = 1; l < layers; ++l) count += lstm(l == 1 ? bottom_directions * H : H, 1);
+  std::int64_t count = 0;
+  if (has_encoder()) {
+    count += std::int64_t{source_vocab_size} * E + lstm(E, bottom_directions);
+    for (int l = 1; l < layers; ++l) count += lstm(l == 1 ? bottom_directions * H : H, 1);
+  }
   count += std::int64_t{target_vocab_size} * E + lstm(E, 1);
   for (int l = 1; l < layers; ++l) count += lstm(H, 1);
   if (!tied_embeddings) count += std::int64_t{target_vocab_size} * H;
@@ -52,6 +55,8 @@ void ModelConfig::validate_architecture() const {
           "embedding and hidden sizes must be at most " + std::to_string(kMaxWidth));
   require(layers <= kMaxLayers, "at most " + std::to_string(kMaxLayers) + " layers");
   require(dropout >= 0.0f && dropout < 1.0f, "dropout must be in [0, 1)");
+  require(task == ModelTask::translation || (!attention && !bidirectional_encoder),
+          "a language model has no source: no --attention, no --bidirectional-encoder");
   require(!tied_embeddings || embedding_size == hidden_size,
           "tied embeddings need --embedding-size equal to --hidden-size");
   // Dot attention (h_t . s_j) needs s_j as wide as h_t; general's W_a maps any width.
@@ -86,6 +91,7 @@ std::string ModelConfig::to_json() const {
   // Written only when on: a model without it keeps the config it had before
   // the option existed, so earlier builds of nmt still read it.
   if (bidirectional_encoder) json["bidirectional_encoder"] = true;
+  if (task != ModelTask::translation) json["task"] = enum_name(model_task_names(), task);
   return json.dump(2);
 }
 
@@ -116,6 +122,7 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& n
     }
     config.bidirectional_encoder = json.value("bidirectional_encoder", false);
     try {
+      config.task = parse_enum(model_task_names(), json.value("task", std::string("translation")), "model task");
       config.validate();
     } catch (const Error& e) {
       throw Error(name, e.what());

@@ -11,24 +11,29 @@ Scorer::Scorer(Seq2SeqModel& network) : network_(network) {}
 
 std::vector<float> Scorer::score_ids(const std::vector<SentencePair>& pairs, const BatchLimits& limits) {
   std::vector<float> scores(pairs.size(), 0.0f);
-  std::vector<std::size_t> source_lengths;
+  // A language model reads targets only: every line is scored (an empty one
+  // by the probability of </s>), in batches of one target length.
+  const bool language_model = !network_.config().has_encoder();
+  std::vector<std::size_t> lengths;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    source_lengths.push_back(pairs[i].source.size());
-    if (pairs[i].source.empty() && !pairs[i].target.empty())
+    lengths.push_back(language_model ? pairs[i].target.size() + 1 : pairs[i].source.size());
+    if (!language_model && pairs[i].source.empty() && !pairs[i].target.empty())
       scores[i] = -std::numeric_limits<float>::infinity();
   }
   const bool reverse = network_.config().reverse_source;
-  Encoder& encoder = network_.encoder();
   Decoder& decoder = network_.decoder();
-  for (const auto& indices : plan_inference_batches(source_lengths, limits, true)) {
+  for (const auto& indices : plan_inference_batches(lengths, limits, true)) {
     const Batch batch = make_batch(pairs, indices, reverse);
-    encoder.forward(batch.source.data(), batch.source_length, batch.batch_size, false);
-    if (network_.config().attention) {
-      source_lengths_.assign(static_cast<std::size_t>(batch.batch_size), batch.source_length);
-      decoder.attend_to(encoder.outputs(), source_lengths_);
+    if (!language_model) {
+      Encoder& encoder = network_.encoder();
+      encoder.forward(batch.source.data(), batch.source_length, batch.batch_size, false);
+      if (network_.config().attention) {
+        source_lengths_.assign(static_cast<std::size_t>(batch.batch_size), batch.source_length);
+        decoder.attend_to(encoder.outputs(), source_lengths_);
+      }
     }
     const Tensor& logits = decoder.forward(batch.target_input.data(), batch.target_length,
-                                           batch.batch_size, encoder.context(), false, &batch.output_rows);
+                                           batch.batch_size, network_.decoder_context(), false, &batch.output_rows);
     const int rows = static_cast<int>(batch.output_rows.size());
     token_log_probs_.resize(static_cast<std::size_t>(rows));
     layers::target_log_probabilities(logits.data(), batch.output_ids.data(), rows, decoder.vocab_size(),

@@ -11,17 +11,30 @@ namespace nmt {
 
 Seq2SeqModel::Seq2SeqModel(DnnContext& dnn, const ModelConfig& config)
     : config_((config.validate(), config)),
-      encoder_(dnn, config.source_vocab_size, config.embedding_size, config.hidden_size,
-               config.layers, config.dropout, config.bidirectional_encoder),
+      encoder_(config.has_encoder()
+                   ? std::make_unique<Encoder>(dnn, config.source_vocab_size, config.embedding_size,
+                                               config.hidden_size, config.layers, config.dropout,
+                                               config.bidirectional_encoder)
+                   : nullptr),
       decoder_(dnn, config.target_vocab_size, config.embedding_size, config.hidden_size,
                config.layers, config.dropout, config.tied_embeddings, config.attention,
                config.encoder_output_size()) {
-  parameters_ = encoder_.parameters();
+  if (encoder_) parameters_ = encoder_->parameters();
   for (auto& parameter : decoder_.parameters()) parameters_.push_back(parameter);
 }
 
+Encoder& Seq2SeqModel::encoder() {
+  if (!encoder_) throw Error("a language model has no encoder");
+  return *encoder_;
+}
+
+Context Seq2SeqModel::decoder_context() {
+  if (encoder_) return encoder_->context();
+  return Context(static_cast<std::size_t>(config_.layers));
+}
+
 void Seq2SeqModel::initialize(uint64_t seed) {
-  encoder_.initialize(seed);
+  if (encoder_) encoder_->initialize(seed);
   decoder_.initialize(seed + 100);
   weights_changed();
 }
@@ -33,7 +46,7 @@ std::size_t Seq2SeqModel::parameter_count() const {
 }
 
 void Seq2SeqModel::weights_changed() {
-  encoder_.weights_changed();
+  if (encoder_) encoder_->weights_changed();
   decoder_.weights_changed();
 }
 
@@ -43,16 +56,16 @@ void Seq2SeqModel::zero_grad() {
 
 layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training,
                                                float label_smoothing, float gradient_scale) {
-  encoder_.forward(batch.source.data(), batch.source_length, batch.batch_size, training);
+  if (encoder_) encoder_->forward(batch.source.data(), batch.source_length, batch.batch_size, training);
   if (config_.attention) {
     // One source length per batch (see batch.h), so no position is padding.
     source_lengths_.assign(static_cast<std::size_t>(batch.batch_size), batch.source_length);
-    decoder_.attend_to(encoder_.outputs(), source_lengths_);
+    decoder_.attend_to(encoder_->outputs(), source_lengths_);
   }
   // Logits of the target tokens only: a quarter of the rows of a bucketed
   // training batch are padding, and the projection is most of a step.
   Tensor& logits = decoder_.forward(batch.target_input.data(), batch.target_length,
-                                    batch.batch_size, encoder_.context(), training, &batch.output_rows);
+                                    batch.batch_size, decoder_context(), training, &batch.output_rows);
   // In training the gradient overwrites the logits in place: they are not needed again.
   const auto sums = layers::softmax_cross_entropy(
       logits.data(), batch.output_ids.data(), static_cast<int>(batch.output_ids.size()),
@@ -62,14 +75,15 @@ layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training
     decoder_.backward(logits);
     // The context seeds the decoder as without attention; attention adds its
     // gradient into the encoder's outputs.
-    encoder_.backward(decoder_.grad_context(), config_.attention ? &decoder_.grad_encoder_outputs() : nullptr);
+    if (encoder_)
+      encoder_->backward(decoder_.grad_context(), config_.attention ? &decoder_.grad_encoder_outputs() : nullptr);
   }
   return sums;
 }
 
 layers::CrossEntropySums Seq2SeqModel::train_batch(const Batch& batch, float label_smoothing,
                                                    float gradient_scale, uint64_t dropout_seed) {
-  encoder_.reseed_dropout(dropout_seed);
+  if (encoder_) encoder_->reseed_dropout(dropout_seed);
   decoder_.reseed_dropout(dropout_seed + 500);
   return forward(batch, true, label_smoothing, gradient_scale);
 }

@@ -35,4 +35,30 @@ ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::s
   return corpus;
 }
 
+ParallelCorpus load_text_corpus(const std::string& path, const SubwordModel& model, const CorpusFilter& filter) {
+  LineReader file(path);
+  ParallelCorpus corpus;
+  std::string line;
+  while (file.next(line)) {
+    ++corpus.stats.lines;
+    require_utf8(line, file.name(), file.line_number());
+    SentencePair pair{{}, model.encode_ids(line)};
+    if (pair.target.empty()) {
+      ++corpus.stats.dropped_empty;
+      continue;
+    }
+    if (static_cast<int>(pair.target.size()) > filter.max_target_length) {
+      ++corpus.stats.dropped_too_long;
+      continue;
+    }
+    corpus.stats.target_tokens += pair.target.size();
+    corpus.pairs.push_back(std::move(pair));
+  }
+  corpus.stats.kept = corpus.pairs.size();
+  if (corpus.pairs.empty())
+    throw Error(path, "no usable lines (" + std::to_string(corpus.stats.lines) +
+                          " lines; all empty or over the length limit)");
+  return corpus;
+}
+
 }  // namespace nmt

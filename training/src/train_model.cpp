@@ -28,7 +28,8 @@ std::pair<SubwordModel, SubwordModel> subword_models(const TrainingOptions& opti
   if (ranks.is_root() && !std::filesystem::exists(path)) {
     spdlog::info("training a joint SentencePiece model ({} pieces) on the training data", fresh.joint_vocab_size);
     SubwordTrainingOptions subword;
-    subword.inputs = {options.train_source, options.train_target};
+    for (const auto& input : {options.train_source, options.train_target})  // a language model has no source
+      if (!input.empty()) subword.inputs.push_back(input);
     subword.vocab_size = fresh.joint_vocab_size;
     subword.hard_vocab_limit = false;  // a small corpus gets a smaller vocabulary, not an error
     write_file_atomically(path, train_subword_model(subword));
@@ -95,10 +96,16 @@ TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const
     model->network->initialize(options.seed);
   }
   const auto& c = model->network->config();
-  spdlog::info("model: E={} H={} L={} dropout={} tied={} reverse-source={} attention={} bidirectional-encoder={} | vocab {}/{} | {} parameters",
+  if (c.task == ModelTask::lm) {
+    spdlog::info("language model: E={} H={} L={} dropout={} tied={} | vocab {} | {} parameters", c.embedding_size,
+                 c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.target_vocab_size,
+                 model->network->parameter_count());
+  } else {
+    spdlog::info("model: E={} H={} L={} dropout={} tied={} reverse-source={} attention={} bidirectional-encoder={} | vocab {}/{} | {} parameters",
                c.embedding_size, c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.reverse_source,
                attention_name(c.attention), c.bidirectional_encoder,
                c.source_vocab_size, c.target_vocab_size, model->network->parameter_count());
+  }
   Trainer trainer(options, *model, ranks);
   if (checkpoint) trainer.resume(*checkpoint);
   checkpoint.reset();  // its bytes are in the model and optimizer now

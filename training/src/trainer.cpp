@@ -82,6 +82,20 @@ TrainingState state_from_json(const std::string& text, const std::string& name) 
   }
 }
 
+// The task's corpus: parallel files, or a language model's one text.
+ParallelCorpus load_corpus(const std::string& source, const std::string& target, const TranslationModel& model,
+                           const CorpusFilter& filter) {
+  if (model.network->config().task == ModelTask::lm) return load_text_corpus(target, model.target_vocab, filter);
+  return load_parallel_corpus(source, target, model.source_vocab, model.target_vocab, filter);
+}
+
+// Code points of UTF-8 text (bytes that do not continue a sequence).
+std::size_t characters(const std::string& text) {
+  std::size_t count = 0;
+  for (const char byte : text) count += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
+  return count;
+}
+
 void log_corpus(const char* what, const CorpusStats& stats) {
   spdlog::info("{}: {} pairs of {} lines ({} empty, {} over the length limits dropped), "
                "{} source and {} target tokens",
@@ -98,20 +112,26 @@ Trainer::Trainer(const TrainingOptions& options, TranslationModel& model, Distri
       model_(model),
       ranks_(ranks),
       files_(options.model_path, options.keep_checkpoints),
-      train_(load_parallel_corpus(options.train_source, options.train_target, model.source_vocab,
-                                  model.target_vocab, options.filter)),
+      train_(load_corpus(options.train_source, options.train_target, model, options.filter)),
       optimizer_(options.optimizer, model.network->parameters()) {
   if (options_.accumulate < 1) throw Error("--accumulate must be at least 1");
+  language_model_ = model.network->config().task == ModelTask::lm;
+  if (language_model_ && options_.early_stopping == EarlyStopping::bleu)
+    throw Error("a language model is validated by perplexity: use --early-stopping perplexity");
   if (options_.keep_checkpoints < 0) throw Error("--keep-checkpoints must be 0 or more");
   if (options_.schedule.decay_factor <= 0 || options_.schedule.decay_factor > 1)
     throw Error("--lr-decay-factor must be in (0, 1]");
   log_corpus("training data", train_.stats);
-  if (!options_.valid_source.empty() && ranks_.is_root()) {
-    valid_ = load_parallel_corpus(options.valid_source, options.valid_target, model.source_vocab,
-                                  model.target_vocab, options.filter);
+  if (!options_.valid_target.empty() && ranks_.is_root()) {
+    valid_ = load_corpus(options.valid_source, options.valid_target, model, options.filter);
     log_corpus("validation data", valid_.stats);
-    valid_source_lines_ = read_utf8_lines(options.valid_source);
-    valid_target_lines_ = read_utf8_lines(options.valid_target);
+    if (language_model_) {
+      for (const auto& pair : valid_.pairs)
+        valid_characters_ += static_cast<double>(characters(model.target_vocab.decode_ids(pair.target)) + 1);
+    } else {
+      valid_source_lines_ = read_utf8_lines(options.valid_source);
+      valid_target_lines_ = read_utf8_lines(options.valid_target);
+    }
   }
   if (!options_.log_json.empty() && ranks_.is_root()) log_ = TrainingLog(options_.log_json);
 }
@@ -177,14 +197,21 @@ Trainer::Validation Trainer::validate() {
   std::size_t tokens = 0;
   const BatchLimits limits{options_.valid_batch_size, 0};
   const bool reverse = model_.network->config().reverse_source;
-  std::vector<std::size_t> source_lengths;
-  for (const auto& pair : valid_.pairs) source_lengths.push_back(pair.source.size());
-  for (const auto& indices : plan_inference_batches(source_lengths, limits, true)) {
+  // Batches of one source length (a language model's, of one target length).
+  std::vector<std::size_t> lengths;
+  for (const auto& pair : valid_.pairs) lengths.push_back(language_model_ ? pair.target.size() : pair.source.size());
+  for (const auto& indices : plan_inference_batches(lengths, limits, true)) {
     const auto sums = model_.network->evaluate_batch(make_batch(valid_.pairs, indices, reverse));
     nll += sums.nll;
     tokens += sums.tokens;
   }
   result.perplexity = std::exp(nll / static_cast<double>(std::max<std::size_t>(tokens, 1)));
+  if (language_model_) {
+    // Per character of the text, whatever the vocabulary: comparable across
+    // subword and character models.
+    result.bits_per_character = nll / std::log(2.0) / std::max(valid_characters_, 1.0);
+    return result;
+  }
   Translator translator(model_);
   const auto hypotheses =
       translator.translate(valid_source_lines_, options_.valid_decoding,
@@ -224,8 +251,12 @@ bool Trainer::after_validation(const Validation& result) {
     state_.learning_rate_scale *= options_.schedule.decay_factor;
     outcome += fmt::format("; learning rate now {:.2e}", learning_rate(state_.step + 1));
   }
-  spdlog::info("validation at step {}: perplexity {:.2f} | greedy BLEU {:.2f} | {}", state_.step,
-               result.perplexity, result.bleu, outcome);
+  if (language_model_)
+    spdlog::info("validation at step {}: perplexity {:.2f} | {:.3f} bits per character | {}", state_.step,
+                 result.perplexity, result.bits_per_character, outcome);
+  else
+    spdlog::info("validation at step {}: perplexity {:.2f} | greedy BLEU {:.2f} | {}", state_.step,
+                 result.perplexity, result.bleu, outcome);
   update_seconds();
   log_.write(ValidationRecord{state_.step, state_.epoch + 1, result.perplexity, result.bleu, improved,
                               learning_rate(std::max<std::int64_t>(state_.step, 1)), state_.seconds});

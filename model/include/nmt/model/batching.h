@@ -35,7 +35,8 @@ struct BatchLimits {
 using BatchIndices = std::vector<std::size_t>;
 
 // The training batches of one epoch, in training order: pairs bucketed by
-// source length, each bucket shuffled and cut within limits, then all batches
+// source length (pairs without a source, a language model's, by target
+// length), each bucket shuffled and cut within limits, then all batches
 // shuffled. The same (pairs, limits, seed, epoch) always gives the same plan,
 // so a resumed run finds its place again from the epoch and batch number.
 std::vector<BatchIndices> plan_training_batches(const std::vector<SentencePair>& pairs, const BatchLimits& limits,

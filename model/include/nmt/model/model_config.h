@@ -6,15 +6,29 @@
 #include <optional>
 #include <string>
 
+#include "nmt/core/enum_names.h"
 #include "nmt/layers/attention.h"
 
 namespace nmt {
+
+// What the LSTM stacks are trained for: translation (an encoder whose
+// context seeds the decoder), or a language model (the decoder alone,
+// starting from zeros: it predicts a text one token at a time).
+enum class ModelTask { translation, lm };
+
+inline const EnumNames<ModelTask>& model_task_names() {
+  static const EnumNames<ModelTask> names{{ModelTask::translation, "translation"}, {ModelTask::lm, "lm"}};
+  return names;
+}
 
 // The defaults are nmt train's recipe, chosen on the Bible corpus's validation
 // books at the quickstart's budgets (README, "Choosing the default recipe"): a
 // small model with dot attention learns most per minute of CPU.
 struct ModelConfig {
-  int source_vocab_size = 0;  // from the SentencePiece models
+  // A config without the key (files made before language models) reads as
+  // translation.
+  ModelTask task = ModelTask::translation;
+  int source_vocab_size = 0;  // from the SentencePiece models (a language model's: its one vocabulary)
   int target_vocab_size = 0;
   int embedding_size = 256;
   int hidden_size = 256;
@@ -32,6 +46,8 @@ struct ModelConfig {
 
   // What attention reads per source position: the encoder's top-layer state,
   // 2H wide when that layer is the bidirectional one (one layer).
+  bool has_encoder() const { return task == ModelTask::translation; }
+
   int encoder_output_size() const { return bidirectional_encoder && layers == 1 ? 2 * hidden_size : hidden_size; }
 
   // Limits of validate(): generous for any LSTM model, and a bound on what a

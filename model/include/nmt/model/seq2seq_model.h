@@ -2,9 +2,11 @@
 // The translation model: an Encoder whose context seeds a Decoder (which may
 // also attend to the encoder's outputs, config().attention). Forward and
 // backward of a whole batch with teacher forcing, and its weights in and out
-// of a model file.
+// of a model file. A language model (config().task lm) is the Decoder alone,
+// starting from zero states; its batches have empty sources.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "nmt/core/dnn_context.h"
@@ -23,7 +25,11 @@ class Seq2SeqModel {
   Seq2SeqModel(DnnContext& dnn, const ModelConfig& config);
 
   const ModelConfig& config() const { return config_; }
-  Encoder& encoder() { return encoder_; }
+  // Throws nmt::Error for a language model, which has none.
+  Encoder& encoder();
+  // What seeds the decoder: the encoder's context after its forward(), or,
+  // for a language model, zero states (null h and c).
+  Context decoder_context();
   Decoder& decoder() { return decoder_; }
 
   void initialize(uint64_t seed);
@@ -51,7 +57,7 @@ class Seq2SeqModel {
                                    float gradient_scale);
 
   ModelConfig config_;
-  Encoder encoder_;
+  std::unique_ptr<Encoder> encoder_;  // null for a language model
   Decoder decoder_;
   std::vector<Parameter> parameters_;
   std::vector<int> source_lengths_;  // the batch's, for attention

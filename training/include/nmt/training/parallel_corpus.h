@@ -1,6 +1,7 @@
 #pragma once
 // A parallel corpus in memory as subword ids: line-aligned source and target
-// files, encoded with their SentencePiece models and filtered by length.
+// files, encoded with their SentencePiece models and filtered by length (or,
+// for a language model, one text file as targets).
 
 #include <cstddef>
 #include <string>
@@ -35,5 +36,11 @@ struct ParallelCorpus {
 ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::string& target_path,
                                     const SubwordModel& source_model,
                                     const SubwordModel& target_model, const CorpusFilter& filter);
+
+// A language model's text: one sentence per line, as pairs with an empty
+// source and the line as target; empty lines and lines over
+// max_target_length are dropped. Throws nmt::Error (file:line) on a line
+// that is not UTF-8.
+ParallelCorpus load_text_corpus(const std::string& path, const SubwordModel& model, const CorpusFilter& filter);
 
 }  // namespace nmt

@@ -51,6 +51,8 @@ inline const EnumNames<EarlyStopping>& early_stopping_names() {
 }
 
 struct TrainingOptions {
+  // A language model (the model's task lm) reads its text from the targets
+  // and has no sources.
   std::string train_source, train_target;
   std::string valid_source, valid_target;  // optional
   std::string model_path = "model.nmt";
@@ -130,7 +132,8 @@ class Trainer {
  private:
   struct Validation {
     double perplexity = 0;
-    double bleu = 0;
+    double bleu = 0;                // translation
+    double bits_per_character = 0;  // language model
   };
   // Sums over the steps since the last progress line.
   struct Window {
@@ -174,6 +177,8 @@ class Trainer {
   ParallelCorpus train_;
   std::vector<std::string> valid_source_lines_, valid_target_lines_;
   ParallelCorpus valid_;
+  bool language_model_ = false;
+  double valid_characters_ = 0;  // a language model's validation text, one more per line end
   Optimizer optimizer_;
   TrainingState state_;
   std::chrono::steady_clock::time_point run_start_;
