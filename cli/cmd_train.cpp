@@ -199,9 +199,13 @@ int run_train(const Args& args) {
     options.train_target = lm_train;
     options.valid_target = lm_valid;
     fresh.source_vocab = fresh.target_vocab = lm_vocab;
-    // Nothing to attend to; an explicit --attention other than none is an error below.
-    if (vm["attention"].defaulted()) attention = "none";
-    if (vm["early-stopping"].defaulted()) early_stopping = "perplexity";
+    // A language model's defaults, also in the configuration the model files
+    // record: nothing to attend to (an explicit --attention other than none
+    // is an error below), no BLEU to validate by, and no label smoothing,
+    // which flattens the distribution a language model is to estimate.
+    if (vm["attention"].defaulted()) vm.at("attention").value() = attention = "none";
+    if (vm["early-stopping"].defaulted()) vm.at("early-stopping").value() = early_stopping = "perplexity";
+    if (vm["label-smoothing"].defaulted()) vm.at("label-smoothing").value() = options.label_smoothing = 0.0f;
   } else {
     for (const char* name : {"train", "valid", "vocab"})
       if (vm.count(name)) throw po::error(std::string("--") + name + " is for --task lm (translation: --train-src, --train-tgt, ...)");
