@@ -189,7 +189,18 @@ int run_train(const Args& args) {
   po::options_description all;
   all.add(data).add(model).add(training);
   po::variables_map vm;
-  if (!parse_command_line(spec, all, nullptr, args, vm)) return 0;
+  // A language model's defaults, also in the configuration --dump-config
+  // prints and the model files record: nothing to attend to (an explicit
+  // --attention other than none is an error below), no BLEU to validate by,
+  // and no label smoothing, which flattens the distribution a language model
+  // is to estimate.
+  const auto language_model_defaults = [](po::variables_map& values) {
+    if (values["task"].as<std::string>() != "lm") return;
+    if (values["attention"].defaulted()) values.at("attention").value() = std::string("none");
+    if (values["early-stopping"].defaulted()) values.at("early-stopping").value() = std::string("perplexity");
+    if (values["label-smoothing"].defaulted()) values.at("label-smoothing").value() = 0.0f;
+  };
+  if (!parse_command_line(spec, all, nullptr, args, vm, language_model_defaults)) return 0;
   config.task = parse_enum(model_task_names(), task, "task");
   if (config.task == ModelTask::lm) {
     for (const char* name : {"train-src", "train-tgt", "valid-src", "valid-tgt", "source-vocab", "target-vocab"})
@@ -199,13 +210,6 @@ int run_train(const Args& args) {
     options.train_target = lm_train;
     options.valid_target = lm_valid;
     fresh.source_vocab = fresh.target_vocab = lm_vocab;
-    // A language model's defaults, also in the configuration the model files
-    // record: nothing to attend to (an explicit --attention other than none
-    // is an error below), no BLEU to validate by, and no label smoothing,
-    // which flattens the distribution a language model is to estimate.
-    if (vm["attention"].defaulted()) vm.at("attention").value() = attention = "none";
-    if (vm["early-stopping"].defaulted()) vm.at("early-stopping").value() = early_stopping = "perplexity";
-    if (vm["label-smoothing"].defaulted()) vm.at("label-smoothing").value() = options.label_smoothing = 0.0f;
   } else {
     for (const char* name : {"train", "valid", "vocab"})
       if (vm.count(name)) throw po::error(std::string("--") + name + " is for --task lm (translation: --train-src, --train-tgt, ...)");

@@ -99,7 +99,8 @@ std::string option_error_text(const po::error& e) {
 
 bool parse_command_line(const CommandSpec& spec, po::options_description& options,
                         const po::positional_options_description* positional,
-                        const std::vector<std::string>& args, po::variables_map& vm) {
+                        const std::vector<std::string>& args, po::variables_map& vm,
+                        const std::function<void(po::variables_map&)>& adjust_defaults) {
   po::options_description generic("General options");
   generic.add_options()
       ("help,h", "print this help and exit")
@@ -130,6 +131,7 @@ bool parse_command_line(const CommandSpec& spec, po::options_description& option
     const auto files = vm["config"].as<std::vector<std::string>>();
     for (auto file = files.rbegin(); file != files.rend(); ++file) store_config_file(*file, options, vm);
   }
+  if (adjust_defaults) adjust_defaults(vm);
   if (vm.count("dump-config")) {
     std::cout << effective_config_yaml(vm, options);
     return false;

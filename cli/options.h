@@ -7,6 +7,7 @@
 // with the nearest real one.
 
 #include <boost/program_options.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,13 @@ struct CommandSpec {
 // e.what() without Boost's endless placeholder loop on values holding "%value%".
 std::string option_error_text(const po::error& e);
 
+// adjust_defaults, when given, may change the values of options left at
+// their defaults once the command line and config files are read (defaults
+// that depend on another option), before --dump-config prints them.
 bool parse_command_line(const CommandSpec& spec, po::options_description& options,
                         const po::positional_options_description* positional,
-                        const std::vector<std::string>& args, po::variables_map& vm);
+                        const std::vector<std::string>& args, po::variables_map& vm,
+                        const std::function<void(po::variables_map&)>& adjust_defaults = {});
 
 // A string option that must take one of `choices`, e.g.
 //   ("optimizer", choice(&method, "optimizer", {"adam", "sgd"})->default_value("adam"), ...)

@@ -51,6 +51,12 @@ good=$(awk -F'\t' '{ s += $1 } END { print s }' scores.txt)
 bad=$("$nmt" score -m lm.nmt -i reversed.txt 2>/dev/null | awk -F'\t' '{ s += $1 } END { print s }')
 awk -v g="$good" -v b="$bad" 'BEGIN { exit !(g > b) }' || fail "score: the text ($good) should beat it reversed ($bad)"
 
+# A language model's defaults, as --dump-config shows them.
+dump=$("$nmt" train --task lm --train train.txt --dump-config)
+for line in "attention: none" "label-smoothing: 0" "early-stopping: perplexity"; do
+  expect_contains "--dump-config of a language model" "$dump" "$line"
+done
+
 # The wrong kind of model, or of option.
 write_toy_corpus 5
 expect_exit 0 "a translation model" -- "$nmt" train --train-src train.src --train-tgt train.tgt -m mt.nmt \
