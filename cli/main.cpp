@@ -6,6 +6,7 @@
 
 #include <boost/program_options/errors.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -36,6 +37,7 @@ const Subcommand kSubcommands[] = {
     {"score", "the model's log-probability of given translations (or a language model's of a text)", nmt::cli::run_score},
     {"generate", "text from a language model (nmt train --task lm)", nmt::cli::run_generate},
     {"bleu", "score a translation with BLEU and chrF (sacreBLEU-exact)", nmt::cli::run_bleu},
+    {"eval-classify", "accuracy, precision, recall, F1 and confusion matrix of predicted labels", nmt::cli::run_eval_classify},
     {"info", "describe a model file or checkpoint", nmt::cli::run_info},
     {"average", "average the weights of several checkpoints of one run", nmt::cli::run_average},
     {"shortlist", "a lexical shortlist that speeds up translation", nmt::cli::run_shortlist},
@@ -47,7 +49,7 @@ void print_usage(std::ostream& out) {
          "Usage: nmt <command> [options]   (nmt <command> --help for its options)\n\n"
          "Commands:\n";
   for (const auto& command : kSubcommands) {
-    out << "  " << command.name << std::string(12 - std::strlen(command.name), ' ')
+    out << "  " << command.name << std::string(15 - std::min<std::size_t>(std::strlen(command.name), 14), ' ')
         << command.summary << "\n";
   }
 }
