@@ -28,6 +28,7 @@ std::int64_t ModelConfig::parameter_count() const {
     count += std::int64_t{source_vocab_size} * E + lstm(E, bottom_directions);
     for (int l = 1; l < layers; ++l) count += lstm(l == 1 ? bottom_directions * H : H, 1);
   }
+  if (!has_decoder()) return count + std::int64_t{pooled_size()} * labels + labels;  // the classifier layer
   count += std::int64_t{target_vocab_size} * E + lstm(E, 1);
   for (int l = 1; l < layers; ++l) count += lstm(H, 1);
   if (!tied_embeddings) count += std::int64_t{target_vocab_size} * H;
@@ -55,8 +56,13 @@ void ModelConfig::validate_architecture() const {
           "embedding and hidden sizes must be at most " + std::to_string(kMaxWidth));
   require(layers <= kMaxLayers, "at most " + std::to_string(kMaxLayers) + " layers");
   require(dropout >= 0.0f && dropout < 1.0f, "dropout must be in [0, 1)");
-  require(task == ModelTask::translation || (!attention && !bidirectional_encoder),
+  require(task != ModelTask::lm || (!attention && !bidirectional_encoder),
           "a language model has no source: no --attention, no --bidirectional-encoder");
+  require(task != ModelTask::classify || !attention, "a classifier has no decoder to attend with: no --attention");
+  require(task != ModelTask::classify || (labels >= 2 && labels <= kMaxVocabSize),
+          "a classifier needs at least 2 labels, got " + std::to_string(labels));
+  require(task == ModelTask::classify || labels == 0, "only a classifier has labels");
+  require(task != ModelTask::classify || !tied_embeddings, "a classifier has no output embedding to tie");
   require(!tied_embeddings || embedding_size == hidden_size,
           "tied embeddings need --embedding-size equal to --hidden-size");
   // Dot attention (h_t . s_j) needs s_j as wide as h_t; general's W_a maps any width.
@@ -92,6 +98,10 @@ std::string ModelConfig::to_json() const {
   // the option existed, so earlier builds of nmt still read it.
   if (bidirectional_encoder) json["bidirectional_encoder"] = true;
   if (task != ModelTask::translation) json["task"] = enum_name(model_task_names(), task);
+  if (task == ModelTask::classify) {
+    json["labels"] = labels;
+    json["pooling"] = enum_name(pooling_names(), pooling);
+  }
   return json.dump(2);
 }
 
@@ -123,6 +133,8 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& n
     config.bidirectional_encoder = json.value("bidirectional_encoder", false);
     try {
       config.task = parse_enum(model_task_names(), json.value("task", std::string("translation")), "model task");
+      if (json.contains("labels")) config.labels = size("labels");
+      config.pooling = parse_enum(pooling_names(), json.value("pooling", std::string("final")), "pooling");
       config.validate();
     } catch (const Error& e) {
       throw Error(name, e.what());

@@ -16,11 +16,21 @@ Seq2SeqModel::Seq2SeqModel(DnnContext& dnn, const ModelConfig& config)
                                                config.hidden_size, config.layers, config.dropout,
                                                config.bidirectional_encoder)
                    : nullptr),
-      decoder_(dnn, config.target_vocab_size, config.embedding_size, config.hidden_size,
-               config.layers, config.dropout, config.tied_embeddings, config.attention,
-               config.encoder_output_size()) {
+      decoder_(config.has_decoder()
+                   ? std::make_unique<Decoder>(dnn, config.target_vocab_size, config.embedding_size,
+                                               config.hidden_size, config.layers, config.dropout,
+                                               config.tied_embeddings, config.attention, config.encoder_output_size())
+                   : nullptr),
+      head_(config.has_decoder() ? nullptr
+                                 : std::make_unique<ClassifierHead>(dnn, config.pooling, config.pooled_size(),
+                                                                    config.labels)) {
   if (encoder_) parameters_ = encoder_->parameters();
-  for (auto& parameter : decoder_.parameters()) parameters_.push_back(parameter);
+  for (auto& parameter : decoder_ ? decoder_->parameters() : head_->parameters()) parameters_.push_back(parameter);
+}
+
+Decoder& Seq2SeqModel::decoder() {
+  if (!decoder_) throw Error("a classifier has no decoder");
+  return *decoder_;
 }
 
 Encoder& Seq2SeqModel::encoder() {
@@ -35,7 +45,8 @@ Context Seq2SeqModel::decoder_context() {
 
 void Seq2SeqModel::initialize(uint64_t seed) {
   if (encoder_) encoder_->initialize(seed);
-  decoder_.initialize(seed + 100);
+  if (decoder_) decoder_->initialize(seed + 100);
+  if (head_) head_->initialize(seed + 100);
   weights_changed();
 }
 
@@ -47,36 +58,68 @@ std::size_t Seq2SeqModel::parameter_count() const {
 
 void Seq2SeqModel::weights_changed() {
   if (encoder_) encoder_->weights_changed();
-  decoder_.weights_changed();
+  if (decoder_) decoder_->weights_changed();
 }
 
 void Seq2SeqModel::zero_grad() {
   for (const auto& p : parameters_) std::memset(p.gradient, 0, p.size * sizeof(float));
 }
 
+layers::CrossEntropySums Seq2SeqModel::forward_classifier(const Batch& batch, bool training, float label_smoothing,
+                                                          float gradient_scale) {
+  encoder_->forward(batch.source.data(), batch.source_length, batch.batch_size, training);
+  Tensor& logits = head_->forward(*encoder_->context().back().h, encoder_->outputs());
+  // A batch's target row 0 holds each sentence's label (see batching.h).
+  labels_.assign(batch.target_output.begin(), batch.target_output.begin() + batch.batch_size);
+  const auto sums = layers::softmax_cross_entropy(logits.data(), labels_.data(), batch.batch_size, config_.labels,
+                                                  label_smoothing, layers::kNoTargetToIgnore, gradient_scale,
+                                                  training ? logits.data() : nullptr);
+  if (training) {
+    head_->backward(logits);
+    grad_context_.assign(static_cast<std::size_t>(config_.layers), layers::LstmState{});
+    if (config_.pooling == Pooling::final) {
+      grad_context_.back().h = &head_->grad_final_h();
+      encoder_->backward(grad_context_);
+    } else {
+      encoder_->backward(grad_context_, &head_->grad_outputs());
+    }
+  }
+  return sums;
+}
+
+const Tensor& Seq2SeqModel::classify_batch(const Batch& batch) {
+  if (!head_) throw Error("only a classifier classifies");
+  encoder_->forward(batch.source.data(), batch.source_length, batch.batch_size, false);
+  probabilities_ = head_->forward(*encoder_->context().back().h, encoder_->outputs());
+  layers::log_softmax(probabilities_.data(), batch.batch_size, config_.labels);
+  for (std::int64_t i = 0; i < probabilities_.size(); ++i) probabilities_.data()[i] = std::exp(probabilities_.data()[i]);
+  return probabilities_;
+}
+
 layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training,
                                                float label_smoothing, float gradient_scale) {
+  if (head_) return forward_classifier(batch, training, label_smoothing, gradient_scale);
   if (encoder_) encoder_->forward(batch.source.data(), batch.source_length, batch.batch_size, training);
   if (config_.attention) {
     // One source length per batch (see batch.h), so no position is padding.
     source_lengths_.assign(static_cast<std::size_t>(batch.batch_size), batch.source_length);
-    decoder_.attend_to(encoder_->outputs(), source_lengths_);
+    decoder_->attend_to(encoder_->outputs(), source_lengths_);
   }
   // Logits of the target tokens only: a quarter of the rows of a bucketed
   // training batch are padding, and the projection is most of a step.
-  Tensor& logits = decoder_.forward(batch.target_input.data(), batch.target_length,
+  Tensor& logits = decoder_->forward(batch.target_input.data(), batch.target_length,
                                     batch.batch_size, decoder_context(), training, &batch.output_rows);
   // In training the gradient overwrites the logits in place: they are not needed again.
   const auto sums = layers::softmax_cross_entropy(
       logits.data(), batch.output_ids.data(), static_cast<int>(batch.output_ids.size()),
-      decoder_.vocab_size(), label_smoothing, layers::kNoTargetToIgnore, gradient_scale,
+      decoder_->vocab_size(), label_smoothing, layers::kNoTargetToIgnore, gradient_scale,
       training ? logits.data() : nullptr);
   if (training) {
-    decoder_.backward(logits);
+    decoder_->backward(logits);
     // The context seeds the decoder as without attention; attention adds its
     // gradient into the encoder's outputs.
     if (encoder_)
-      encoder_->backward(decoder_.grad_context(), config_.attention ? &decoder_.grad_encoder_outputs() : nullptr);
+      encoder_->backward(decoder_->grad_context(), config_.attention ? &decoder_->grad_encoder_outputs() : nullptr);
   }
   return sums;
 }
@@ -84,7 +127,7 @@ layers::CrossEntropySums Seq2SeqModel::forward(const Batch& batch, bool training
 layers::CrossEntropySums Seq2SeqModel::train_batch(const Batch& batch, float label_smoothing,
                                                    float gradient_scale, uint64_t dropout_seed) {
   if (encoder_) encoder_->reseed_dropout(dropout_seed);
-  decoder_.reseed_dropout(dropout_seed + 500);
+  if (decoder_) decoder_->reseed_dropout(dropout_seed + 500);
   return forward(batch, true, label_smoothing, gradient_scale);
 }
 

@@ -12,12 +12,25 @@
 namespace nmt {
 
 // What the LSTM stacks are trained for: translation (an encoder whose
-// context seeds the decoder), or a language model (the decoder alone,
-// starting from zeros: it predicts a text one token at a time).
-enum class ModelTask { translation, lm };
+// context seeds the decoder), a language model (the decoder alone, starting
+// from zeros: it predicts a text one token at a time), or a sentence
+// classifier (the encoder alone, a linear layer and softmax over labels on
+// its pooled states).
+enum class ModelTask { translation, lm, classify };
 
 inline const EnumNames<ModelTask>& model_task_names() {
-  static const EnumNames<ModelTask> names{{ModelTask::translation, "translation"}, {ModelTask::lm, "lm"}};
+  static const EnumNames<ModelTask> names{
+      {ModelTask::translation, "translation"}, {ModelTask::lm, "lm"}, {ModelTask::classify, "classify"}};
+  return names;
+}
+
+// What a classifier reads of the encoder: its top layer's final state, or
+// the mean or the maximum (per feature) of its top layer's states over the
+// sentence.
+enum class Pooling { final, mean, max };
+
+inline const EnumNames<Pooling>& pooling_names() {
+  static const EnumNames<Pooling> names{{Pooling::final, "final"}, {Pooling::mean, "mean"}, {Pooling::max, "max"}};
   return names;
 }
 
@@ -29,6 +42,10 @@ struct ModelConfig {
   // translation.
   ModelTask task = ModelTask::translation;
   int source_vocab_size = 0;  // from the SentencePiece models (a language model's: its one vocabulary)
+  // A classifier's: its labels (>= 2) and pooling; target_vocab_size is then
+  // the source's (one SentencePiece model, stored for both sides).
+  int labels = 0;
+  Pooling pooling = Pooling::final;
   int target_vocab_size = 0;
   int embedding_size = 256;
   int hidden_size = 256;
@@ -46,7 +63,11 @@ struct ModelConfig {
 
   // What attention reads per source position: the encoder's top-layer state,
   // 2H wide when that layer is the bidirectional one (one layer).
-  bool has_encoder() const { return task == ModelTask::translation; }
+  bool has_encoder() const { return task != ModelTask::lm; }
+  bool has_decoder() const { return task != ModelTask::classify; }
+  // A classifier's input width: the final state is H wide (a bidirectional
+  // bottom layer's two directions summed), the states encoder_output_size().
+  int pooled_size() const { return pooling == Pooling::final ? hidden_size : encoder_output_size(); }
 
   int encoder_output_size() const { return bidirectional_encoder && layers == 1 ? 2 * hidden_size : hidden_size; }
 

@@ -3,7 +3,9 @@
 // also attend to the encoder's outputs, config().attention). Forward and
 // backward of a whole batch with teacher forcing, and its weights in and out
 // of a model file. A language model (config().task lm) is the Decoder alone,
-// starting from zero states; its batches have empty sources.
+// starting from zero states; its batches have empty sources. A classifier
+// (task classify) is the Encoder and a ClassifierHead; its batches' targets
+// are one label index each.
 
 #include <cstdint>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "nmt/encoder/encoder.h"
 #include "nmt/layers/softmax_cross_entropy.h"
 #include "nmt/model/batching.h"
+#include "nmt/model/classifier_head.h"
 #include "nmt/model/model_config.h"
 
 namespace nmt {
@@ -30,7 +33,12 @@ class Seq2SeqModel {
   // What seeds the decoder: the encoder's context after its forward(), or,
   // for a language model, zero states (null h and c).
   Context decoder_context();
-  Decoder& decoder() { return decoder_; }
+  // Throws nmt::Error for a classifier, which has none.
+  Decoder& decoder();
+  // A classifier's label probabilities [N, labels] for a batch (dropout off).
+  const Tensor& classify_batch(const Batch& batch);
+  // A classifier's head (null otherwise).
+  const ClassifierHead* classifier_head() const { return head_.get(); }
 
   void initialize(uint64_t seed);
   // Every trainable tensor once (a tied embedding appears once).
@@ -55,10 +63,16 @@ class Seq2SeqModel {
  private:
   layers::CrossEntropySums forward(const Batch& batch, bool training, float label_smoothing,
                                    float gradient_scale);
+  layers::CrossEntropySums forward_classifier(const Batch& batch, bool training, float label_smoothing,
+                                              float gradient_scale);
 
   ModelConfig config_;
   std::unique_ptr<Encoder> encoder_;  // null for a language model
-  Decoder decoder_;
+  std::unique_ptr<Decoder> decoder_;        // null for a classifier
+  std::unique_ptr<ClassifierHead> head_;    // a classifier's only
+  std::vector<int> labels_;                 // the batch's, for the loss
+  Tensor probabilities_;
+  std::vector<layers::LstmState> grad_context_;  // a classifier's: the final state's gradient at the top layer
   std::vector<Parameter> parameters_;
   std::vector<int> source_lengths_;  // the batch's, for attention
 };
