@@ -64,6 +64,8 @@ int run_score(const Args& args) {
   DnnContext dnn;
   auto model = TranslationModel::load(dnn, model_path);
   const bool language_model = model.network->config().task == ModelTask::lm;
+  if (model.network->config().task == ModelTask::classify)
+    throw Error(model_path, "a classifier scores no translations: nmt classify --scores gives its probabilities");
   if (language_model) {
     if (!source_path.empty() || !target_path.empty())
       throw po::error(model_path + " is a language model: give its text with -i, not --src/--tgt");

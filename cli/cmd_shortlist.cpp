@@ -45,8 +45,8 @@ int run_shortlist(const Args& args) {
 
   DnnContext dnn;
   const auto model = TranslationModel::load(dnn, model_path);
-  if (model.network->config().task == ModelTask::lm)
-    throw Error(model_path, "a language model has no source words to list target words for");
+  if (model.network->config().task != ModelTask::translation)
+    throw Error(model_path, "not a translation model: it has no target words to list for source words");
   Shortlist::Builder builder(model.source_vocab.vocab_size(), model.target_vocab.vocab_size());
   ParallelLineReader files(source_path, target_path);
   ProgressLine progress("shortlist", lines_in(source_path), "lines");

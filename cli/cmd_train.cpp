@@ -110,6 +110,7 @@ int run_train(const Args& args) {
   ModelConfig& config = fresh.config;
   std::string log_path, attention = attention_name(config.attention);
   std::string task = enum_name(model_task_names(), config.task), lm_train, lm_valid, lm_vocab;
+  std::string train_text, train_labels, valid_text, valid_labels, pooling = enum_name(pooling_names(), config.pooling);
   std::string optimizer = enum_name(optimizer_method_names(), options.optimizer.method);
   std::string lr_decay = enum_name(learning_rate_decay_names(), options.schedule.decay);
   std::string early_stopping = enum_name(early_stopping_names(), options.early_stopping);
@@ -123,7 +124,12 @@ int run_train(const Args& args) {
       ("train-tgt", po::value(&options.train_target)->value_name("FILE"), "training target text")
       ("train", po::value(&lm_train)->value_name("FILE"), "--task lm: the training text, a sentence per line")
       ("valid", po::value(&lm_valid)->value_name("FILE"), "--task lm: the validation text")
-      ("vocab", po::value(&lm_vocab)->value_name("FILE"), "--task lm: its SentencePiece model (nmt vocab, e.g. --type char)")
+      ("vocab", po::value(&lm_vocab)->value_name("FILE"),
+       "--task lm or classify: the SentencePiece model (nmt vocab, e.g. --type char)")
+      ("train-text", po::value(&train_text)->value_name("FILE"), "--task classify: the training sentences")
+      ("train-labels", po::value(&train_labels)->value_name("FILE"), "--task classify: their labels, one per line")
+      ("valid-text", po::value(&valid_text)->value_name("FILE"), "--task classify: the validation sentences")
+      ("valid-labels", po::value(&valid_labels)->value_name("FILE"), "--task classify: their labels")
       ("valid-src", po::value(&options.valid_source)->value_name("FILE"), "validation source text")
       ("valid-tgt", po::value(&options.valid_target)->value_name("FILE"), "validation target text")
       ("model,m", po::value(&options.model_path)->default_value(options.model_path)->value_name("FILE"),
@@ -135,7 +141,10 @@ int run_train(const Args& args) {
   po::options_description model("Model");
   model.add_options()
       ("task", choice(&task, "task", enum_choices(model_task_names()))->default_value(task),
-       "translation, or lm: a language model of one text (--train, --valid, --vocab)")
+       "translation, lm (a language model of one text: --train, --valid, --vocab) or classify (a sentence "
+       "classifier: --train-text, --train-labels, --valid-text, --valid-labels, --vocab)")
+      ("pooling", choice(&pooling, "pooling", enum_choices(pooling_names()))->default_value(pooling),
+       "--task classify: what the labels are read from: the encoder's final state, or the mean or maximum of its states")
       ("embedding-size", po::value(&config.embedding_size)->default_value(config.embedding_size), "embedding size E")
       ("hidden-size", po::value(&config.hidden_size)->default_value(config.hidden_size), "LSTM hidden size H")
       ("layers", po::value(&config.layers)->default_value(config.layers), "LSTM layers in encoder and decoder")
@@ -194,25 +203,49 @@ int run_train(const Args& args) {
   // --attention other than none is an error below), no BLEU to validate by,
   // and no label smoothing, which flattens the distribution a language model
   // is to estimate.
+  // A classifier's too: no attention, no BLEU, and calibrated probabilities.
   const auto language_model_defaults = [](po::variables_map& values) {
-    if (values["task"].as<std::string>() != "lm") return;
+    if (values["task"].as<std::string>() == "translation") return;
     if (values["attention"].defaulted()) values.at("attention").value() = std::string("none");
     if (values["early-stopping"].defaulted()) values.at("early-stopping").value() = std::string("perplexity");
     if (values["label-smoothing"].defaulted()) values.at("label-smoothing").value() = 0.0f;
   };
   if (!parse_command_line(spec, all, nullptr, args, vm, language_model_defaults)) return 0;
   config.task = parse_enum(model_task_names(), task, "task");
+  // Each task's own data options, and none of the others'.
+  const std::vector<const char*> translation_data{"train-src", "train-tgt", "valid-src", "valid-tgt", "source-vocab",
+                                                  "target-vocab"};
+  const std::vector<const char*> lm_data{"train", "valid"};
+  const std::vector<const char*> classify_data{"train-text", "train-labels", "valid-text", "valid-labels", "pooling"};
+  const auto refuse = [&](const std::vector<const char*>& names, const std::string& why) {
+    for (const char* name : names)
+      if (vm.count(name) && !vm[name].defaulted()) throw po::error("--" + std::string(name) + " " + why);
+  };
   if (config.task == ModelTask::lm) {
-    for (const char* name : {"train-src", "train-tgt", "valid-src", "valid-tgt", "source-vocab", "target-vocab"})
-      if (vm.count(name)) throw po::error(std::string("--task lm reads one text: --train, --valid and --vocab, not --") + name);
+    refuse(translation_data, "is for translation (--task lm reads one text: --train, --valid, --vocab)");
+    refuse(classify_data, "is for --task classify");
     if (lm_train.empty()) throw po::error("the option '--train' is required with --task lm");
     // The text is the decoder's: the targets of pairs without a source.
     options.train_target = lm_train;
     options.valid_target = lm_valid;
     fresh.source_vocab = fresh.target_vocab = lm_vocab;
+  } else if (config.task == ModelTask::classify) {
+    refuse(translation_data, "is for translation (--task classify reads --train-text, --train-labels, ...)");
+    refuse(lm_data, "is for --task lm");
+    if (train_text.empty() || train_labels.empty())
+      throw po::error("--task classify needs --train-text and --train-labels");
+    if (valid_text.empty() != valid_labels.empty()) throw po::error("give both --valid-text and --valid-labels, or neither");
+    // Sentences on the encoder's side, labels as the targets.
+    options.train_source = train_text;
+    options.train_target = train_labels;
+    options.valid_source = valid_text;
+    options.valid_target = valid_labels;
+    fresh.source_vocab = fresh.target_vocab = lm_vocab;
+    config.pooling = parse_enum(pooling_names(), pooling, "pooling");
   } else {
-    for (const char* name : {"train", "valid", "vocab"})
-      if (vm.count(name)) throw po::error(std::string("--") + name + " is for --task lm (translation: --train-src, --train-tgt, ...)");
+    refuse(lm_data, "is for --task lm (translation: --train-src, --train-tgt, ...)");
+    refuse(classify_data, "is for --task classify");
+    if (vm.count("vocab")) throw po::error("--vocab is for --task lm and classify (translation: --source-vocab, --target-vocab)");
     if (options.train_source.empty()) throw po::error("the option '--train-src' is required but missing");
     if (options.train_target.empty()) throw po::error("the option '--train-tgt' is required but missing");
   }

@@ -172,6 +172,8 @@ int run_translate(const Args& args) {
   auto model = TranslationModel::load(dnn, model_path);
   if (model.network->config().task == ModelTask::lm)
     throw Error(model_path, "a language model translates nothing: nmt generate writes text with it");
+  if (model.network->config().task == ModelTask::classify)
+    throw Error(model_path, "a classifier translates nothing: nmt classify labels text with it");
   if (decoding.attention_history && !model.network->config().attention)
     throw po::error("--alignment needs a model with attention; " + model_path + " has none");
   Translator translator(model);

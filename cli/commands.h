@@ -18,6 +18,7 @@ int run_train(const Args& args);
 int run_translate(const Args& args);
 int run_generate(const Args& args);
 int run_eval_classify(const Args& args);
+int run_classify(const Args& args);
 int run_score(const Args& args);
 int run_info(const Args& args);
 int run_average(const Args& args);

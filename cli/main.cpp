@@ -37,6 +37,7 @@ const Subcommand kSubcommands[] = {
     {"score", "the model's log-probability of given translations (or a language model's of a text)", nmt::cli::run_score},
     {"generate", "text from a language model (nmt train --task lm)", nmt::cli::run_generate},
     {"bleu", "score a translation with BLEU and chrF (sacreBLEU-exact)", nmt::cli::run_bleu},
+    {"classify", "a label per line from a sentence classifier (nmt train --task classify)", nmt::cli::run_classify},
     {"eval-classify", "accuracy, precision, recall, F1 and confusion matrix of predicted labels", nmt::cli::run_eval_classify},
     {"info", "describe a model file or checkpoint", nmt::cli::run_info},
     {"average", "average the weights of several checkpoints of one run", nmt::cli::run_average},

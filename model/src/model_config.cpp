@@ -45,6 +45,9 @@ void ModelConfig::validate() const {
   require(source_vocab_size > 4 && target_vocab_size > 4, "vocabularies must have more than 4 pieces");
   require(source_vocab_size <= kMaxVocabSize && target_vocab_size <= kMaxVocabSize,
           "vocabularies must have at most " + std::to_string(kMaxVocabSize) + " pieces");
+  require(task != ModelTask::classify || (labels >= 2 && labels <= kMaxVocabSize),
+          "a classifier needs at least 2 labels, got " + std::to_string(labels));
+  require(task == ModelTask::classify || labels == 0, "only a classifier has labels");
   validate_architecture();
 }
 
@@ -59,9 +62,6 @@ void ModelConfig::validate_architecture() const {
   require(task != ModelTask::lm || (!attention && !bidirectional_encoder),
           "a language model has no source: no --attention, no --bidirectional-encoder");
   require(task != ModelTask::classify || !attention, "a classifier has no decoder to attend with: no --attention");
-  require(task != ModelTask::classify || (labels >= 2 && labels <= kMaxVocabSize),
-          "a classifier needs at least 2 labels, got " + std::to_string(labels));
-  require(task == ModelTask::classify || labels == 0, "only a classifier has labels");
   require(task != ModelTask::classify || !tied_embeddings, "a classifier has no output embedding to tie");
   require(!tied_embeddings || embedding_size == hidden_size,
           "tied embeddings need --embedding-size equal to --hidden-size");

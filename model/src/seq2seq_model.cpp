@@ -89,8 +89,17 @@ layers::CrossEntropySums Seq2SeqModel::forward_classifier(const Batch& batch, bo
 
 const Tensor& Seq2SeqModel::classify_batch(const Batch& batch) {
   if (!head_) throw Error("only a classifier classifies");
-  encoder_->forward(batch.source.data(), batch.source_length, batch.batch_size, false);
-  probabilities_ = head_->forward(*encoder_->context().back().h, encoder_->outputs());
+  if (batch.source_length == 0) {
+    // Empty sentences: nothing to encode, so the pooled features are zeros
+    // and the labels' probabilities those of the layer's bias.
+    empty_final_.resize({batch.batch_size, config_.hidden_size});
+    empty_final_.zero();
+    empty_outputs_.resize({0, batch.batch_size, config_.encoder_output_size()});
+    probabilities_ = head_->forward(empty_final_, empty_outputs_);
+  } else {
+    encoder_->forward(batch.source.data(), batch.source_length, batch.batch_size, false);
+    probabilities_ = head_->forward(*encoder_->context().back().h, encoder_->outputs());
+  }
   layers::log_softmax(probabilities_.data(), batch.batch_size, config_.labels);
   for (std::int64_t i = 0; i < probabilities_.size(); ++i) probabilities_.data()[i] = std::exp(probabilities_.data()[i]);
   return probabilities_;

@@ -1,5 +1,6 @@
 #include "nmt/model/translation_model.h"
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "nmt/core/error.h"
@@ -10,6 +11,7 @@ void TranslationModel::write(ModelFileWriter& file) const {
   file.add("config", network->config().to_json());
   file.add("spm/source", source_vocab.to_bytes());
   file.add("spm/target", target_vocab.to_bytes());
+  if (!labels.empty()) file.add("labels", nlohmann::json(labels).dump());
   network->save_weights(file);
 }
 
@@ -47,6 +49,16 @@ TranslationModel TranslationModel::read(DnnContext& dnn, const ModelFileReader& 
                                  std::to_string(model.target_vocab.vocab_size()) + " pieces but the model " +
                                  std::to_string(config.source_vocab_size) + " and " +
                                  std::to_string(config.target_vocab_size));
+  if (config.task == ModelTask::classify) {
+    try {
+      model.labels = nlohmann::json::parse(file.section("labels")).get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(file.name(), std::string("bad label list: ") + e.what());
+    }
+    if (static_cast<int>(model.labels.size()) != config.labels)
+      throw Error(file.name(), "the model configuration declares " + std::to_string(config.labels) +
+                                   " labels but the file names " + std::to_string(model.labels.size()));
+  }
   model.network->load_weights(file);
   return model;
 }

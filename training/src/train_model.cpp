@@ -28,8 +28,10 @@ std::pair<SubwordModel, SubwordModel> subword_models(const TrainingOptions& opti
   if (ranks.is_root() && !std::filesystem::exists(path)) {
     spdlog::info("training a joint SentencePiece model ({} pieces) on the training data", fresh.joint_vocab_size);
     SubwordTrainingOptions subword;
-    for (const auto& input : {options.train_source, options.train_target})  // a language model has no source
-      if (!input.empty()) subword.inputs.push_back(input);
+    // A language model has no source; a classifier's targets are labels.
+    for (const auto& input : {options.train_source, options.train_target})
+      if (!input.empty() && !(fresh.config.task == ModelTask::classify && input == options.train_target))
+        subword.inputs.push_back(input);
     subword.vocab_size = fresh.joint_vocab_size;
     subword.hard_vocab_limit = false;  // a small corpus gets a smaller vocabulary, not an error
     write_file_atomically(path, train_subword_model(subword));
@@ -92,11 +94,28 @@ TrainingState train_model(DnnContext& dnn, const TrainingOptions& options, const
     ModelConfig config = fresh.config;
     config.source_vocab_size = source.vocab_size();
     config.target_vocab_size = target.vocab_size();
-    model = TranslationModel{std::move(source), std::move(target), std::make_unique<Seq2SeqModel>(dnn, config)};
+    std::vector<std::string> labels;
+    if (config.task == ModelTask::classify) {
+      labels = read_label_set(options.train_target);
+      if (labels.size() < 2)
+        throw Error(options.train_target, "a classifier needs at least 2 different labels, found " +
+                                              std::to_string(labels.size()));
+      config.labels = static_cast<int>(labels.size());
+    }
+    model = TranslationModel{std::move(source), std::move(target), std::make_unique<Seq2SeqModel>(dnn, config),
+                             std::move(labels)};
     model->network->initialize(options.seed);
   }
   const auto& c = model->network->config();
-  if (c.task == ModelTask::lm) {
+  if (c.task == ModelTask::classify) {
+    std::string names;
+    for (const auto& label : model->labels) names += (names.empty() ? "" : ", ") + label;
+    spdlog::info("classifier: E={} H={} L={} dropout={} bidirectional-encoder={} pooling={} | vocab {} | {} labels "
+                 "({}) | {} parameters",
+                 c.embedding_size, c.hidden_size, c.layers, c.dropout, c.bidirectional_encoder,
+                 enum_name(pooling_names(), c.pooling), c.source_vocab_size, c.labels, names,
+                 model->network->parameter_count());
+  } else if (c.task == ModelTask::lm) {
     spdlog::info("language model: E={} H={} L={} dropout={} tied={} | vocab {} | {} parameters", c.embedding_size,
                  c.hidden_size, c.layers, c.dropout, c.tied_embeddings, c.target_vocab_size,
                  model->network->parameter_count());

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -86,6 +87,8 @@ TrainingState state_from_json(const std::string& text, const std::string& name) 
 ParallelCorpus load_corpus(const std::string& source, const std::string& target, const TranslationModel& model,
                            const CorpusFilter& filter) {
   if (model.network->config().task == ModelTask::lm) return load_text_corpus(target, model.target_vocab, filter);
+  if (model.network->config().task == ModelTask::classify)
+    return load_labelled_corpus(source, target, model.source_vocab, model.labels, filter);
   return load_parallel_corpus(source, target, model.source_vocab, model.target_vocab, filter);
 }
 
@@ -116,8 +119,10 @@ Trainer::Trainer(const TrainingOptions& options, TranslationModel& model, Distri
       optimizer_(options.optimizer, model.network->parameters()) {
   if (options_.accumulate < 1) throw Error("--accumulate must be at least 1");
   language_model_ = model.network->config().task == ModelTask::lm;
-  if (language_model_ && options_.early_stopping == EarlyStopping::bleu)
-    throw Error("a language model is validated by perplexity: use --early-stopping perplexity");
+  classifier_ = model.network->config().task == ModelTask::classify;
+  if ((language_model_ || classifier_) && options_.early_stopping == EarlyStopping::bleu)
+    throw Error(std::string(language_model_ ? "a language model" : "a classifier") +
+                " has no BLEU to validate by: use --early-stopping perplexity");
   if (options_.keep_checkpoints < 0) throw Error("--keep-checkpoints must be 0 or more");
   if (options_.schedule.decay_factor <= 0 || options_.schedule.decay_factor > 1)
     throw Error("--lr-decay-factor must be in (0, 1]");
@@ -128,7 +133,7 @@ Trainer::Trainer(const TrainingOptions& options, TranslationModel& model, Distri
     if (language_model_) {
       for (const auto& pair : valid_.pairs)
         valid_characters_ += static_cast<double>(characters(model.target_vocab.decode_ids(pair.target)) + 1);
-    } else {
+    } else if (!classifier_) {
       valid_source_lines_ = read_utf8_lines(options.valid_source);
       valid_target_lines_ = read_utf8_lines(options.valid_target);
     }
@@ -212,6 +217,20 @@ Trainer::Validation Trainer::validate() {
     result.bits_per_character = nll / std::log(2.0) / std::max(valid_characters_, 1.0);
     return result;
   }
+  if (classifier_) {
+    std::size_t correct = 0;
+    for (const auto& indices : plan_inference_batches(lengths, limits, true)) {
+      const Batch batch = make_batch(valid_.pairs, indices, reverse);
+      const Tensor& probabilities = model_.network->classify_batch(batch);
+      const int labels = model_.network->config().labels;
+      for (int b = 0; b < batch.batch_size; ++b) {
+        const float* row = probabilities.data() + static_cast<std::size_t>(b) * labels;
+        correct += static_cast<int>(std::max_element(row, row + labels) - row) == valid_.pairs[indices[b]].target[0];
+      }
+    }
+    result.accuracy = static_cast<double>(correct) / static_cast<double>(std::max<std::size_t>(valid_.pairs.size(), 1));
+    return result;
+  }
   Translator translator(model_);
   const auto hypotheses =
       translator.translate(valid_source_lines_, options_.valid_decoding,
@@ -254,6 +273,9 @@ bool Trainer::after_validation(const Validation& result) {
   if (language_model_)
     spdlog::info("validation at step {}: perplexity {:.2f} | {:.3f} bits per character | {}", state_.step,
                  result.perplexity, result.bits_per_character, outcome);
+  else if (classifier_)
+    spdlog::info("validation at step {}: loss {:.4f} | accuracy {:.2f} % | {}", state_.step,
+                 std::log(result.perplexity), 100 * result.accuracy, outcome);
   else
     spdlog::info("validation at step {}: perplexity {:.2f} | greedy BLEU {:.2f} | {}", state_.step,
                  result.perplexity, result.bleu, outcome);
@@ -303,7 +325,8 @@ bool Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
   for (; batches < options_.accumulate && state_.batch_in_epoch + batches < static_cast<std::int64_t>(plan.size());
        ++batches) {
     const auto& batch = plan[static_cast<std::size_t>(state_.batch_in_epoch + batches)];
-    for (const std::size_t index : batch) tokens += static_cast<int>(train_.pairs[index].target.size()) + 1;
+    for (const std::size_t index : batch)
+      tokens += classifier_ ? 1 : static_cast<int>(train_.pairs[index].target.size()) + 1;
     const auto share = share_of(batch);
     if (share.empty()) continue;  // a batch of fewer sentences than ranks
     group.push_back(make_batch(train_.pairs, share, reverse));

@@ -72,6 +72,7 @@ class Seq2SeqModel {
   std::unique_ptr<ClassifierHead> head_;    // a classifier's only
   std::vector<int> labels_;                 // the batch's, for the loss
   Tensor probabilities_;
+  Tensor empty_final_, empty_outputs_;  // classify_batch() of empty sentences
   std::vector<layers::LstmState> grad_context_;  // a classifier's: the final state's gradient at the top layer
   std::vector<Parameter> parameters_;
   std::vector<int> source_lengths_;  // the batch's, for attention

@@ -43,4 +43,18 @@ ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::s
 // that is not UTF-8.
 ParallelCorpus load_text_corpus(const std::string& path, const SubwordModel& model, const CorpusFilter& filter);
 
+// A classifier's sentences and their labels (line-aligned; a label is its
+// line without surrounding spaces), as pairs whose target is the label's
+// index in labels. Empty sentences and those over max_source_length are
+// dropped. Throws nmt::Error naming file and line for a label not in labels.
+ParallelCorpus load_labelled_corpus(const std::string& text_path, const std::string& labels_path,
+                                    const SubwordModel& model, const std::vector<std::string>& labels,
+                                    const CorpusFilter& filter);
+
+// The sorted distinct labels of a labels file (one per line, surrounding
+// spaces ignored). Throws nmt::Error for an empty label (file:line).
+std::vector<std::string> read_label_set(const std::string& path);
+// A label line without the spaces or tabs around it.
+std::string trim_label(const std::string& line);
+
 }  // namespace nmt

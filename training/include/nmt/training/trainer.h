@@ -52,7 +52,8 @@ inline const EnumNames<EarlyStopping>& early_stopping_names() {
 
 struct TrainingOptions {
   // A language model (the model's task lm) reads its text from the targets
-  // and has no sources.
+  // and has no sources; a classifier (task classify) its sentences from the
+  // sources and their labels from the targets.
   std::string train_source, train_target;
   std::string valid_source, valid_target;  // optional
   std::string model_path = "model.nmt";
@@ -134,6 +135,7 @@ class Trainer {
     double perplexity = 0;
     double bleu = 0;                // translation
     double bits_per_character = 0;  // language model
+    double accuracy = 0;            // classifier
   };
   // Sums over the steps since the last progress line.
   struct Window {
@@ -178,6 +180,7 @@ class Trainer {
   std::vector<std::string> valid_source_lines_, valid_target_lines_;
   ParallelCorpus valid_;
   bool language_model_ = false;
+  bool classifier_ = false;  // its loss counts one position per sentence
   double valid_characters_ = 0;  // a language model's validation text, one more per line end
   Optimizer optimizer_;
   TrainingState state_;
