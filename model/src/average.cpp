@@ -56,6 +56,7 @@ struct Reference {
   std::string name;
   nlohmann::json config;
   std::string source_vocab, target_vocab;
+  std::string labels;  // a classifier's label list, or empty
 };
 
 // Throws unless file can be averaged with the first: the same architecture,
@@ -70,6 +71,8 @@ void check_compatible(const ModelFileReader& file, const Reference& first,
     throw Error(file.name(), against + "another source vocabulary");
   if (file.section("spm/target") != first.target_vocab)
     throw Error(file.name(), against + "another target vocabulary");
+  if ((file.has("labels") ? file.section("labels") : "") != first.labels)
+    throw Error(file.name(), against + "other labels");
   const auto shapes = param_shapes(file);
   for (const auto& [name, tensor] : sums) {
     const auto found = shapes.find(name);
@@ -101,10 +104,10 @@ ModelFileWriter average_model_files(const std::vector<std::string>& paths) {
   Reference reference;
   {
     const auto first = ModelFileReader::load(paths.front());
-    reference = {first.name(), architecture(first), first.section("spm/source"),
-                 first.section("spm/target")};
+    reference = {first.name(), architecture(first), first.section("spm/source"), first.section("spm/target"),
+                 first.has("labels") ? first.section("labels") : ""};
     for (const auto& name : first.section_names())
-      if (name == "config" || starts_with(name, "spm/") || starts_with(name, "training/"))
+      if (name == "config" || name == "labels" || starts_with(name, "spm/") || starts_with(name, "training/"))
         out.add(name, first.section(name));
     for (const auto& [name, shape] : param_shapes(first)) {
       std::int64_t count = 1;

@@ -36,6 +36,10 @@ awk -F'\t' '{ split($2, a, "="); split($3, b, "="); if (NF != 3 || a[1] != "en" 
   (a[2] + b[2] - 1) ^ 2 > 1e-6) bad = 1 } END { exit bad }' scores.txt || fail "scores: $(cat scores.txt)"
 expect_equal "scores: the label first" "$(sed -n 1p scores.txt | cut -f1) $(sed -n 3p scores.txt | cut -f1)" "es en"
 "$nmt" info final.nmt | grep -q "^  task: *classify$" || fail "info names the task"
+# Averaged checkpoints keep the labels.
+expect_exit 0 "average a classifier" -- "$nmt" average -o averaged.nmt final.nmt final.nmt.checkpoint
+expect_exit 0 "classify with the average" -- "$nmt" classify -m averaged.nmt -i test.txt -o averaged.labels --quiet
+expect_equal "the average classifies as its parts" "$(cat averaged.labels)" "$(cat final.labels)"
 
 # Bad labels and data.
 printf 'es\nde\n' > bad.labels
