@@ -15,16 +15,9 @@ namespace nmt::cli {
 
 namespace {
 
-// A label without the spaces or tabs around it.
-std::string trimmed(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
 std::vector<std::string> read_labels(const std::string& path) {
   auto lines = read_utf8_lines(path);
-  for (auto& line : lines) line = trimmed(line);
+  for (auto& line : lines) line = eval::label_of(line);
   return lines;
 }
 

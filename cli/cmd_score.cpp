@@ -13,6 +13,7 @@
 #include "nmt/core/error.h"
 #include "nmt/core/progress.h"
 #include "nmt/core/text_file.h"
+#include "nmt/eval/python_text.h"
 #include "nmt/model/scorer.h"
 #include "nmt/model/translation_model.h"
 #include "options.h"
@@ -109,8 +110,7 @@ int run_score(const Args& args) {
       too_long.insert(line);
       pair = {};
     } else if (language_model) {  // its characters, one more for the line's end
-      total_characters += static_cast<double>(
-          std::count_if(target_line.begin(), target_line.end(), [](char b) { return (b & 0xC0) != 0x80; }) + 1);
+      total_characters += static_cast<double>(eval::python_len(target_line) + 1);
     }
     ++line;
     return true;

@@ -16,6 +16,12 @@ double ratio(std::int64_t a, std::int64_t b) { return b == 0 ? 0.0 : static_cast
 
 }  // namespace
 
+std::string label_of(std::string_view line) {
+  const auto first = line.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return "";
+  return std::string(line.substr(first, line.find_last_not_of(" \t") - first + 1));
+}
+
 ClassificationReport classification_report(const std::vector<std::string>& references,
                                            const std::vector<std::string>& predictions) {
   if (references.size() != predictions.size())

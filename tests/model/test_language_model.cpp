@@ -18,6 +18,7 @@
 #include "nmt/model/generator.h"
 #include "nmt/model/seq2seq_model.h"
 #include "nmt/tokenization/subword_model.h"
+#include "finite_differences.h"
 
 namespace {
 
@@ -62,30 +63,9 @@ void check_lm_gradient(bool tied, int layers) {
   BOOST_TEST(batch.source_length == 0);
   model.zero_grad();
   model.train_batch(batch, 0.0f, 1.0f, 0);
-  // The bounds of the translation model's test (test_seq2seq.cpp): f32
-  // noise ~2e-3 absolute at h = 1e-2, truncation O(h^2).
-  const double h = 1e-2;
-  int checked = 0;
-  for (const auto& p : model.parameters()) {
+  for (const auto& p : model.parameters())
     BOOST_TEST(p.name.rfind("decoder/", 0) == 0, p.name << ": a language model has the decoder's weights only");
-    const std::size_t stride = std::max<std::size_t>(1, p.size / 15);
-    for (std::size_t i = 0; i < p.size; i += stride) {
-      const float saved = p.value[i];
-      p.value[i] = saved + static_cast<float>(h);
-      model.weights_changed();
-      const double up = model.evaluate_batch(batch).loss;
-      p.value[i] = saved - static_cast<float>(h);
-      model.weights_changed();
-      const double down = model.evaluate_batch(batch).loss;
-      p.value[i] = saved;
-      model.weights_changed();
-      const double numeric = (up - down) / (2 * h);
-      BOOST_TEST(std::abs(numeric - p.gradient[i]) <= 3e-3 + 2e-2 * std::abs(numeric),
-                 p.name << "[" << i << "]: finite difference " << numeric << ", backward " << p.gradient[i]);
-      ++checked;
-    }
-  }
-  BOOST_TEST(checked > 60);
+  BOOST_TEST(nmt::testing::check_against_finite_differences(model, batch, 15) > 60);
 }
 
 // The argmax of each row of a teacher-forced forward over <s> + ids.
@@ -191,7 +171,7 @@ BOOST_AUTO_TEST_CASE(each_method_draws_where_and_as_often_as_it_should) {
   // Probabilities 0.4, 0.3, 0.2, 0.1 (logits their logs), ids 0..3.
   const std::vector<float> logits{std::log(0.4f), std::log(0.3f), std::log(0.2f), std::log(0.1f)};
   std::mt19937_64 rng(1);
-  std::vector<float> scratch;
+  nmt::SamplingScratch scratch;
   const int draws = 40000;
   const auto frequencies = [&](const nmt::SamplingOptions& options) {
     std::map<int, double> seen;

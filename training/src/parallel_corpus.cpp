@@ -5,8 +5,42 @@
 
 #include "nmt/core/error.h"
 #include "nmt/core/text_file.h"
+#include "nmt/eval/classification.h"
 
 namespace nmt {
+
+namespace {
+
+// Adds pair to corpus unless a side it needs is empty or a side is over its
+// limit (a language model's pairs have no source; a classifier's target is
+// its label), counting what it drops and keeps.
+void add_pair(ParallelCorpus& corpus, SentencePair&& pair, const CorpusFilter& filter, bool needs_source) {
+  ++corpus.stats.lines;
+  if ((needs_source && pair.source.empty()) || pair.target.empty()) {
+    ++corpus.stats.dropped_empty;
+    return;
+  }
+  if (static_cast<int>(pair.source.size()) > filter.max_source_length ||
+      static_cast<int>(pair.target.size()) > filter.max_target_length) {
+    ++corpus.stats.dropped_too_long;
+    return;
+  }
+  corpus.stats.source_tokens += pair.source.size();
+  corpus.stats.target_tokens += pair.target.size();
+  corpus.pairs.push_back(std::move(pair));
+}
+
+// Throws nmt::Error naming path when nothing was kept; what: "sentence pairs", ...
+ParallelCorpus finished(ParallelCorpus&& corpus, const std::string& path, const std::string& what,
+                        const std::string& limits) {
+  corpus.stats.kept = corpus.pairs.size();
+  if (corpus.pairs.empty())
+    throw Error(path, "no usable " + what + " (" + std::to_string(corpus.stats.lines) + " lines; all empty or over " +
+                          limits + ")");
+  return std::move(corpus);
+}
+
+}  // namespace
 
 ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::string& target_path,
                                     const SubwordModel& source_model,
@@ -14,28 +48,9 @@ ParallelCorpus load_parallel_corpus(const std::string& source_path, const std::s
   ParallelLineReader files(source_path, target_path);
   ParallelCorpus corpus;
   std::string source_line, target_line;
-  while (files.next(source_line, target_line)) {
-    ++corpus.stats.lines;
-
-    SentencePair pair{source_model.encode_ids(source_line), target_model.encode_ids(target_line)};
-    if (pair.source.empty() || pair.target.empty()) {
-      ++corpus.stats.dropped_empty;
-      continue;
-    }
-    if (static_cast<int>(pair.source.size()) > filter.max_source_length ||
-        static_cast<int>(pair.target.size()) > filter.max_target_length) {
-      ++corpus.stats.dropped_too_long;
-      continue;
-    }
-    corpus.stats.source_tokens += pair.source.size();
-    corpus.stats.target_tokens += pair.target.size();
-    corpus.pairs.push_back(std::move(pair));
-  }
-  corpus.stats.kept = corpus.pairs.size();
-  if (corpus.pairs.empty())
-    throw Error(files.source().name(), "no usable sentence pairs (" + std::to_string(corpus.stats.lines) +
-                                   " lines; all empty or over the length limits)");
-  return corpus;
+  while (files.next(source_line, target_line))
+    add_pair(corpus, {source_model.encode_ids(source_line), target_model.encode_ids(target_line)}, filter, true);
+  return finished(std::move(corpus), files.source().name(), "sentence pairs", "the length limits");
 }
 
 ParallelCorpus load_text_corpus(const std::string& path, const SubwordModel& model, const CorpusFilter& filter) {
@@ -43,31 +58,10 @@ ParallelCorpus load_text_corpus(const std::string& path, const SubwordModel& mod
   ParallelCorpus corpus;
   std::string line;
   while (file.next(line)) {
-    ++corpus.stats.lines;
     require_utf8(line, file.name(), file.line_number());
-    SentencePair pair{{}, model.encode_ids(line)};
-    if (pair.target.empty()) {
-      ++corpus.stats.dropped_empty;
-      continue;
-    }
-    if (static_cast<int>(pair.target.size()) > filter.max_target_length) {
-      ++corpus.stats.dropped_too_long;
-      continue;
-    }
-    corpus.stats.target_tokens += pair.target.size();
-    corpus.pairs.push_back(std::move(pair));
+    add_pair(corpus, {{}, model.encode_ids(line)}, filter, false);
   }
-  corpus.stats.kept = corpus.pairs.size();
-  if (corpus.pairs.empty())
-    throw Error(path, "no usable lines (" + std::to_string(corpus.stats.lines) +
-                          " lines; all empty or over the length limit)");
-  return corpus;
-}
-
-std::string trim_label(const std::string& line) {
-  const auto first = line.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return line.substr(first, line.find_last_not_of(" \t") - first + 1);
+  return finished(std::move(corpus), path, "lines", "the length limit");
 }
 
 std::vector<std::string> read_label_set(const std::string& path) {
@@ -76,7 +70,7 @@ std::vector<std::string> read_label_set(const std::string& path) {
   std::string line;
   while (file.next(line)) {
     require_utf8(line, file.name(), file.line_number());
-    const auto label = trim_label(line);
+    const auto label = eval::label_of(line);
     if (label.empty()) throw Error(file.name() + ":" + std::to_string(file.line_number()) + ": an empty label");
     labels.insert(label);
   }
@@ -92,33 +86,18 @@ ParallelCorpus load_labelled_corpus(const std::string& text_path, const std::str
   ParallelCorpus corpus;
   std::string text, label_line;
   while (files.next(text, label_line)) {
-    ++corpus.stats.lines;
-    const auto found = index.find(trim_label(label_line));
+    const std::string label = eval::label_of(label_line);
+    const auto found = index.find(label);
     if (found == index.end()) {
       std::string known;
       for (const auto& label : labels) known += (known.empty() ? "" : ", ") + label;
       throw Error(files.target().name() + ":" + std::to_string(files.target().line_number()) + ": label '" +
-                  trim_label(label_line) + "' is not one of the model's " + std::to_string(labels.size()) +
+                  label + "' is not one of the model's " + std::to_string(labels.size()) +
                   " (" + known + ")");
     }
-    SentencePair pair{model.encode_ids(text), {found->second}};
-    if (pair.source.empty()) {
-      ++corpus.stats.dropped_empty;
-      continue;
-    }
-    if (static_cast<int>(pair.source.size()) > filter.max_source_length) {
-      ++corpus.stats.dropped_too_long;
-      continue;
-    }
-    corpus.stats.source_tokens += pair.source.size();
-    corpus.stats.target_tokens += 1;
-    corpus.pairs.push_back(std::move(pair));
+    add_pair(corpus, {model.encode_ids(text), {found->second}}, filter, true);
   }
-  corpus.stats.kept = corpus.pairs.size();
-  if (corpus.pairs.empty())
-    throw Error(text_path, "no usable sentences (" + std::to_string(corpus.stats.lines) +
-                               " lines; all empty or over the length limit)");
-  return corpus;
+  return finished(std::move(corpus), text_path, "sentences", "the length limit");
 }
 
 }  // namespace nmt

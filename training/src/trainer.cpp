@@ -13,6 +13,7 @@
 #include "nmt/core/text_file.h"
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/corpus_score.h"
+#include "nmt/eval/python_text.h"
 #include "nmt/model/translator.h"
 #include "nmt/training/gradients.h"
 
@@ -92,13 +93,6 @@ ParallelCorpus load_corpus(const std::string& source, const std::string& target,
   return load_parallel_corpus(source, target, model.source_vocab, model.target_vocab, filter);
 }
 
-// Code points of UTF-8 text (bytes that do not continue a sequence).
-std::size_t characters(const std::string& text) {
-  std::size_t count = 0;
-  for (const char byte : text) count += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
-  return count;
-}
-
 void log_corpus(const char* what, const CorpusStats& stats) {
   spdlog::info("{}: {} pairs of {} lines ({} empty, {} over the length limits dropped), "
                "{} source and {} target tokens",
@@ -132,7 +126,7 @@ Trainer::Trainer(const TrainingOptions& options, TranslationModel& model, Distri
     log_corpus("validation data", valid_.stats);
     if (language_model_) {
       for (const auto& pair : valid_.pairs)
-        valid_characters_ += static_cast<double>(characters(model.target_vocab.decode_ids(pair.target)) + 1);
+        valid_characters_ += static_cast<double>(eval::python_len(model.target_vocab.decode_ids(pair.target)) + 1);
     } else if (!classifier_) {
       valid_source_lines_ = read_utf8_lines(options.valid_source);
       valid_target_lines_ = read_utf8_lines(options.valid_target);

@@ -19,36 +19,38 @@ void check(const SamplingOptions& options) {
 }
 
 int choose_token(const float* logits, int vocab, const SamplingOptions& options, std::mt19937_64& rng,
-                 std::vector<float>& scratch) {
+                 SamplingScratch& scratch) {
   if (options.method == SamplingMethod::greedy) return static_cast<int>(std::max_element(logits, logits + vocab) - logits);
   // Probabilities at the temperature, the largest logit subtracted first.
   const float largest = *std::max_element(logits, logits + vocab);
-  scratch.resize(static_cast<std::size_t>(vocab));
-  for (int v = 0; v < vocab; ++v) scratch[v] = std::exp((logits[v] - largest) / options.temperature);
+  auto& weights = scratch.weights;
+  auto& order = scratch.order;
+  weights.resize(static_cast<std::size_t>(vocab));
+  for (int v = 0; v < vocab; ++v) weights[v] = std::exp((logits[v] - largest) / options.temperature);
   // The candidates: every token, or the most probable ones (ties by id).
-  std::vector<int> order(static_cast<std::size_t>(vocab));
+  order.resize(static_cast<std::size_t>(vocab));
   std::iota(order.begin(), order.end(), 0);
   std::size_t keep = order.size();
   if (options.method == SamplingMethod::topk || options.method == SamplingMethod::topp) {
-    const auto more_probable = [&](int a, int b) { return scratch[a] > scratch[b] || (scratch[a] == scratch[b] && a < b); };
+    const auto more_probable = [&](int a, int b) { return weights[a] > weights[b] || (weights[a] == weights[b] && a < b); };
     if (options.method == SamplingMethod::topk) {
       keep = std::min(order.size(), static_cast<std::size_t>(options.top_k));
       std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), more_probable);
     } else {
       std::sort(order.begin(), order.end(), more_probable);
-      const double total = std::accumulate(scratch.begin(), scratch.end(), 0.0);
+      const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
       double mass = 0;
       keep = 0;
-      while (keep < order.size() && mass < options.top_p * total) mass += scratch[order[keep++]];
+      while (keep < order.size() && mass < options.top_p * total) mass += weights[order[keep++]];
     }
   }
   double total = 0;
-  for (std::size_t i = 0; i < keep; ++i) total += scratch[order[i]];
+  for (std::size_t i = 0; i < keep; ++i) total += weights[order[i]];
   // One uniform draw from [0, total): the same seed gives the same token.
   const double u = std::uniform_real_distribution<double>(0.0, total)(rng);
   double cumulative = 0;
   for (std::size_t i = 0; i < keep; ++i) {
-    cumulative += scratch[order[i]];
+    cumulative += weights[order[i]];
     if (u < cumulative) return order[i];
   }
   return order[keep - 1];  // u within rounding of total

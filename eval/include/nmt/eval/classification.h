@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nmt::eval {
@@ -29,6 +30,9 @@ struct ClassificationReport {
   std::string to_text() const;  // a table for people
   std::string to_json() const;  // every figure, for scripts
 };
+
+// The label a line holds: the line without the spaces or tabs around it.
+std::string label_of(std::string_view line);
 
 // Throws nmt::Error when the counts differ or there is nothing to score.
 ClassificationReport classification_report(const std::vector<std::string>& references,

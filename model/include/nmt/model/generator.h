@@ -34,7 +34,7 @@ class Generator {
  private:
   Seq2SeqModel& network_;
   const SubwordModel* vocab_ = nullptr;  // generate()'s
-  std::vector<float> scratch_;
+  SamplingScratch scratch_;
 };
 
 }  // namespace nmt

@@ -20,7 +20,7 @@ struct TranslationModel {
   SubwordModel source_vocab;
   SubwordModel target_vocab;
   std::unique_ptr<Seq2SeqModel> network;
-  std::vector<std::string> labels;  // a classifier's, index order; empty otherwise
+  std::vector<std::string> labels = {};  // a classifier's, index order; empty otherwise
 
   // Everything but the weights' values: config and vocabularies (checkpoints add
   // optimizer and training state to the same writer).

@@ -54,7 +54,5 @@ ParallelCorpus load_labelled_corpus(const std::string& text_path, const std::str
 // The sorted distinct labels of a labels file (one per line, surrounding
 // spaces ignored). Throws nmt::Error for an empty label (file:line).
 std::vector<std::string> read_label_set(const std::string& path);
-// A label line without the spaces or tabs around it.
-std::string trim_label(const std::string& line);
 
 }  // namespace nmt

@@ -34,8 +34,14 @@ struct SamplingOptions {
 // Throws nmt::Error naming the option when a value is out of range.
 void check(const SamplingOptions& options);
 
-// The chosen token id among logits[0 .. vocab). scratch: reused between calls.
+// Buffers choose_token() reuses from call to call (one per token generated).
+struct SamplingScratch {
+  std::vector<float> weights;  // unnormalized probabilities at the temperature
+  std::vector<int> order;      // candidate ids, most probable first for top-k and top-p
+};
+
+// The chosen token id among logits[0 .. vocab).
 int choose_token(const float* logits, int vocab, const SamplingOptions& options, std::mt19937_64& rng,
-                 std::vector<float>& scratch);
+                 SamplingScratch& scratch);
 
 }  // namespace nmt
