@@ -94,32 +94,29 @@ declare -A sps mem bleu chrf
 lines=$(wc -l < "$data/test.es")
 step "lexical shortlist from the training corpus"
 "$nmt" shortlist -m "$work/nmt.nmt" --src "$data/train.es" --tgt "$data/train.en" -o "$work/nmt.shortlist" --quiet
-for beam in 1 5; do
-  step "translating the test books with the shortlist, beam $beam"
-  start=$(date +%s.%N)
-  timed "$work/nmt.short$beam" "$nmt" translate -m "$work/nmt.nmt" -i "$data/test.es" -o "$work/nmt.short$beam.en" \
-    --beam-size "$beam" --threads "$threads" --quiet --shortlist "$work/nmt.shortlist"
-  sps[short$beam]=$(echo "scale=1; $lines / ($(date +%s.%N) - $start)" | bc)
-  mem[short$beam]=$(mib "$work/nmt.short$beam")
-done
+# nmt's variants: the f32 full-vocabulary search, then each speed-up alone and together.
+variants=(nmt short int8 int8short)
+declare -A variant_options=([nmt]="" [short]="--shortlist $work/nmt.shortlist" [int8]="--precision int8"
+                            [int8short]="--precision int8 --shortlist $work/nmt.shortlist")
 for beam in 1 5; do
   step "translating the test books ($lines lines), beam $beam"
-  start=$(date +%s.%N)
-  timed "$work/nmt.beam$beam" "$nmt" translate -m "$work/nmt.nmt" -i "$data/test.es" -o "$work/nmt.beam$beam.en" \
-    --beam-size "$beam" --threads "$threads" --quiet
-  sps[nmt$beam]=$(echo "scale=1; $lines / ($(date +%s.%N) - $start)" | bc)
-  mem[nmt$beam]=$(mib "$work/nmt.beam$beam")
+  for variant in "${variants[@]}"; do
+    start=$(date +%s.%N)
+    # shellcheck disable=SC2086  # the options are words
+    timed "$work/$variant.beam$beam" "$nmt" translate -m "$work/nmt.nmt" -i "$data/test.es" \
+      -o "$work/$variant.beam$beam.en" --beam-size "$beam" --threads "$threads" --quiet ${variant_options[$variant]}
+    sps[$variant$beam]=$(echo "scale=1; $lines / ($(date +%s.%N) - $start)" | bc)
+    mem[$variant$beam]=$(mib "$work/$variant.beam$beam")
+  done
   timed "$work/torch.beam$beam" $torch_nmt translate --model "$work/torch.pt" --src "$work/test.es.ids" \
     --out "$work/torch.beam$beam.ids" --beam-size "$beam" --threads "$threads" > "$work/torch.beam$beam.json"
   sps[torch$beam]=$(/usr/bin/python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['sentences_per_second'], 1))" "$work/torch.beam$beam.json")
   mem[torch$beam]=$(mib "$work/torch.beam$beam")
   "$nmt" detokenize --ids -m "$work/spm.model" -i "$work/torch.beam$beam.ids" -o "$work/torch.beam$beam.en"
-  for system in nmt torch; do
+  for system in "${variants[@]}" torch; do
     bleu[$system$beam]=$(score BLEU "$work/$system.beam$beam.en")
     chrf[$system$beam]=$(score chrF "$work/$system.beam$beam.en")
   done
-  bleu[short$beam]=$(score BLEU "$work/nmt.short$beam.en")
-  chrf[short$beam]=$(score chrF "$work/nmt.short$beam.en")
 done
 
 step "LSTM forward+backward against the matmul rate"
@@ -138,8 +135,11 @@ for beam in 1 5; do
   printf '%-34s %12s %12s %8s\n' "translation sentences/s, beam $beam" "${sps[nmt$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[nmt$beam]}" "${sps[torch$beam]}")"
   printf '%-34s %12s %12s %8s\n' "peak memory translating, beam $beam" "${mem[nmt$beam]}" "${mem[torch$beam]}" "$(ratio "${mem[nmt$beam]}" "${mem[torch$beam]}")"
   printf '%-34s %12s %12s\n' "test BLEU / chrF2, beam $beam" "${bleu[nmt$beam]} / ${chrf[nmt$beam]}" "${bleu[torch$beam]} / ${chrf[torch$beam]}"
-  printf '%-34s %12s %12s %8s\n' "  with nmt's shortlist: sentences/s" "${sps[short$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[short$beam]}" "${sps[torch$beam]}")"
-  printf '%-34s %12s\n' "  with the shortlist: BLEU / chrF2" "${bleu[short$beam]} / ${chrf[short$beam]}"
+  declare -A variant_names=([short]="shortlist" [int8]="int8" [int8short]="int8 + shortlist")
+  for variant in short int8 int8short; do
+    printf '%-34s %12s %12s %8s\n' "  ${variant_names[$variant]}: sentences/s" "${sps[$variant$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[$variant$beam]}" "${sps[torch$beam]}")"
+    printf '%-34s %12s\n' "  ${variant_names[$variant]}: BLEU / chrF2" "${bleu[$variant$beam]} / ${chrf[$variant$beam]}"
+  done
 done
 echo "nmt LSTM forward+backward / matmul: ${lstm_ratio#fwd+bwd }; whole training step / matmul: $step_ratio"
 } | tee "$work/table.txt"

@@ -30,4 +30,15 @@ std::string DnnContext::cpu_isa_name() {
   return "unknown";
 }
 
+bool DnnContext::has_int8_dot_product() {
+  using dnnl::cpu_isa;
+  switch (dnnl::get_effective_cpu_isa()) {
+    case cpu_isa::avx2_vnni:
+    case cpu_isa::avx512_core_vnni:
+    case cpu_isa::avx512_core_bf16:
+    case cpu_isa::avx512_core_amx: return true;
+    default: return false;
+  }
+}
+
 }  // namespace nmt

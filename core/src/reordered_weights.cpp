@@ -4,8 +4,8 @@
 
 namespace nmt {
 
-ReorderedWeights::ReorderedWeights(dnnl::memory::desc master_layout)
-    : master_layout_(std::move(master_layout)) {}
+ReorderedWeights::ReorderedWeights(dnnl::memory::desc master_layout, dnnl::primitive_attr reorder_attr)
+    : master_layout_(std::move(master_layout)), reorder_attr_(std::move(reorder_attr)) {}
 
 dnnl::memory ReorderedWeights::in_layout(const Tensor& master, const dnnl::memory::desc& layout,
                                          DnnContext& context) {
@@ -18,7 +18,7 @@ dnnl::memory ReorderedWeights::in_layout(const Tensor& master, const dnnl::memor
   }
   if (copy == nullptr) {
     dnnl::memory memory(layout, context.engine());
-    dnnl::reorder reorder(master_memory, memory);
+    dnnl::reorder reorder(dnnl::reorder::primitive_desc(master_memory, memory, reorder_attr_));
     // A version the master never has, so the first use reorders.
     copies_.push_back(Copy{layout, memory, reorder, version_ - 1});
     copy = &copies_.back();

@@ -39,6 +39,22 @@ void Decoder::initialize(uint64_t seed) {
   if (attention_) attention_->initialize(seed + 2);
 }
 
+void Decoder::weights_changed() {
+  lstm_.weights_changed();
+  if (quantized()) quantize_for_inference();
+}
+
+void Decoder::quantize_for_inference() {
+  const float bound = embedding_.max_abs();
+  lstm_.quantize_for_inference(bound > 0 ? bound : 1.0f);
+  int8_projection_ = std::make_unique<layers::QuantizedLinear>(
+      *dnn_, projection_.weights(), projection_.bias().data(), projection_.in(), projection_.out(), 1.0f);
+  if (restricted_) {
+    int8_restricted_ = std::make_unique<layers::QuantizedLinear>(
+        *dnn_, restricted_->weights(), restricted_->bias().data(), restricted_->in(), restricted_->out(), 1.0f);
+  }
+}
+
 void Decoder::reseed_dropout(uint64_t seed) {
   lstm_.reseed_dropout(seed);
   output_dropout_.reseed(seed + 1000);
@@ -194,10 +210,15 @@ void Decoder::restrict_output(std::vector<int> tokens) {
     restricted_->bias()[static_cast<std::size_t>(k)] = projection_.bias()[token];
   }
   output_tokens_ = std::move(tokens);
+  if (quantized()) {
+    int8_restricted_ = std::make_unique<layers::QuantizedLinear>(*dnn_, restricted_->weights(), restricted_->bias().data(),
+                                                                 width, rows, 1.0f);
+  }
 }
 
 void Decoder::unrestrict_output() {
   restricted_.reset();
+  int8_restricted_.reset();
   output_tokens_.clear();
 }
 
@@ -217,9 +238,15 @@ Tensor& Decoder::step(const DecoderState& state, const int* previous, DecoderSta
     attention_->step(lstm_.output(), *state.source, state.source_rows, step_weights_, step_output_);
     top = &step_output_;
   }
-  layers::Linear& projection = restricted_ ? *restricted_ : projection_;
-  logits_.resize({rows, projection.out()});
-  projection.forward(top->data(), rows, logits_.data());
+  if (quantized()) {
+    layers::QuantizedLinear& projection = int8_restricted_ ? *int8_restricted_ : *int8_projection_;
+    logits_.resize({rows, projection.out()});
+    projection.forward(top->data(), rows, logits_.data());
+  } else {
+    layers::Linear& projection = restricted_ ? *restricted_ : projection_;
+    logits_.resize({rows, projection.out()});
+    projection.forward(top->data(), rows, logits_.data());
+  }
   // The stack has read the initial state: next may be state itself.
   next.h.resize(state.h.size());
   next.c.resize(state.c.size());

@@ -50,6 +50,11 @@ std::vector<Parameter> Encoder::parameters() {
   return parameters;
 }
 
+void Encoder::quantize_for_inference() {
+  const float bound = embedding_.max_abs();
+  lstm_.quantize_for_inference(bound > 0 ? bound : 1.0f);
+}
+
 void Encoder::forward(const int* source, int steps, int batch, bool training) {
   const int count = steps * batch;
   source_.assign(source, source + count);

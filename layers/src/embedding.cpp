@@ -1,11 +1,18 @@
 #include "nmt/layers/embedding.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "nmt/core/error.h"
 
 namespace nmt::layers {
+
+float Embedding::max_abs() const {
+  float m = 0;
+  for (const float w : weights_) m = std::max(m, std::fabs(w));
+  return m;
+}
 
 Embedding::Embedding(int vocab, int dim)
     : vocab_(vocab),

@@ -1,11 +1,13 @@
 #include "nmt/layers/lstm_layer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
 #include "nmt/core/dnn_memory.h"
 #include "nmt/core/error.h"
 #include "nmt/core/random.h"
+#include "nmt/layers/int8.h"
 
 namespace nmt::layers {
 
@@ -83,6 +85,42 @@ void LstmLayer::initialize(uint64_t seed) {
 void LstmLayer::weights_changed() {
   weights_layer_copies_.master_changed();
   weights_iter_copies_.master_changed();
+  if (quantized()) quantize_for_inference(int8_input_bound_);
+}
+
+void LstmLayer::quantize_for_inference(float input_bound) {
+  if (!(input_bound > 0) || !std::isfinite(input_bound))
+    throw Error("LstmLayer: the int8 input bound must be positive, got " + std::to_string(input_bound));
+  const int64_t D = directions(), C = input_size_, H = hidden_size_;
+  int8_weights_layer_ = weights_layer_;
+  for (int64_t i = 0; i < int8_weights_layer_.size(); ++i) int8_weights_layer_[i] *= input_bound;
+  // One scale per gate and unit over both weight matrices (oneDNN applies the
+  // same scales to both) and both directions (it takes no per-direction scales).
+  std::vector<float> max_abs(static_cast<std::size_t>(4 * H), 0.0f);
+  const auto gather = [&](const Tensor& weights, int64_t rows) {
+    for (int64_t d = 0; d < D; ++d)
+      for (int64_t k = 0; k < rows; ++k)
+        for (int64_t go = 0; go < 4 * H; ++go) {
+          float& m = max_abs[static_cast<std::size_t>(go)];
+          m = std::max(m, std::fabs(weights[(d * rows + k) * 4 * H + go]));
+        }
+  };
+  gather(int8_weights_layer_, C);
+  gather(weights_iter_, H);
+  int8_scales_.resize(max_abs.size());
+  for (std::size_t i = 0; i < max_abs.size(); ++i) int8_scales_[i] = int8::weight_scale(max_abs[i]);
+  int8_layer_copies_ = std::make_unique<ReorderedWeights>(weights_layout(D, C, H, tag::ldigo), int8_attr());
+  int8_iter_copies_ = std::make_unique<ReorderedWeights>(weights_layout(D, H, H, tag::ldigo), int8_attr());
+  int8_input_bound_ = input_bound;
+  ++int8_generation_;  // primitives made for earlier scales are not reused
+}
+
+dnnl::primitive_attr LstmLayer::int8_attr() const {
+  dnnl::primitive_attr attr;
+  // u8 = x * 127 + 128 for the (divided) input and for h alike.
+  attr.set_rnn_data_qparams(int8::kInputLevels, static_cast<float>(int8::kZeroPoint));
+  attr.set_rnn_weights_qparams((1 << 3) | (1 << 4), int8_scales_);  // per gate and unit of ldigo
+  return attr;
 }
 
 void LstmLayer::zero_grad() {
@@ -91,8 +129,8 @@ void LstmLayer::zero_grad() {
   grad_bias_.zero();
 }
 
-LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
-                                                   bool training) const {
+LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch, bool training,
+                                                   bool int8) const {
   const int64_t C = input_size_, H = hidden_size_, D = directions();
   const memory::desc src_layer = plain_desc({steps, batch, C}, tag::tnc);
   const memory::desc dst_layer = plain_desc({steps, batch, D * H}, tag::tnc);
@@ -106,6 +144,18 @@ LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
   const auto direction = dnnl_direction(direction_);
 
   Primitives p;
+  if (int8) {
+    const auto weights_any = [&](int64_t rows) {
+      return memory::desc({1, D, rows, 4, H}, memory::data_type::s8, tag::any);
+    };
+    dnnl::lstm_forward::desc forward_desc(
+        dnnl::prop_kind::forward_inference, direction,
+        memory::desc({steps, batch, C}, memory::data_type::u8, tag::tnc), state, state, weights_any(C),
+        weights_any(H), bias, dst_layer, state, state);
+    p.forward_pd = dnnl::lstm_forward::primitive_desc(forward_desc, int8_attr(), context_->engine());
+    p.forward = dnnl::lstm_forward(p.forward_pd);
+    return p;
+  }
   const auto prop =
       training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   dnnl::lstm_forward::desc forward_desc(prop, direction, src_layer, state, state, weights_layer_any,
@@ -126,8 +176,9 @@ LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
 
 std::shared_ptr<LstmLayer::Primitives> LstmLayer::primitives_for(int64_t steps, int64_t batch,
                                                                  bool training) {
-  return cache_.get(ShapeKey{steps, batch, training},
-                    [&] { return create_primitives(steps, batch, training); });
+  const bool int8 = quantized() && !training;
+  return cache_.get(ShapeKey{steps, batch, training, int8 ? int8_generation_ : 0},
+                    [&] { return create_primitives(steps, batch, training, int8); });
 }
 
 void LstmLayer::check_state(const Tensor* state, int64_t batch, const char* what) const {
@@ -165,15 +216,26 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
   output_.resize({steps, batch, output_size()});
   final_h_.resize(state_shape(batch));
   final_c_.resize(state_shape(batch));
+  const bool int8 = quantized() && !training;
+  memory src_layer, weights_layer, weights_iter;
+  if (int8) {
+    int8_input_.resize(static_cast<std::size_t>(x.size()));
+    int8::quantize_input(x.data(), int8_input_.size(), int8_input_bound_, int8_input_.data());
+    src_layer = memory(pd.src_layer_desc(), engine, int8_input_.data());
+    weights_layer = int8_layer_copies_->in_layout(int8_weights_layer_, pd.weights_layer_desc(), *context_);
+    weights_iter = int8_iter_copies_->in_layout(weights_iter_, pd.weights_iter_desc(), *context_);
+  } else {
+    src_layer = as_memory(x, pd.src_layer_desc(), engine);
+    weights_layer = weights_layer_copies_.in_layout(weights_layer_, pd.weights_layer_desc(), *context_);
+    weights_iter = weights_iter_copies_.in_layout(weights_iter_, pd.weights_iter_desc(), *context_);
+  }
   std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC_LAYER, as_memory(x, pd.src_layer_desc(), engine)},
+      {DNNL_ARG_SRC_LAYER, src_layer},
       {DNNL_ARG_SRC_ITER, as_memory(state_or_zeros(initial.h, batch), pd.src_iter_desc(), engine)},
       {DNNL_ARG_SRC_ITER_C,
        as_memory(state_or_zeros(initial.c, batch), pd.src_iter_c_desc(), engine)},
-      {DNNL_ARG_WEIGHTS_LAYER,
-       weights_layer_copies_.in_layout(weights_layer_, pd.weights_layer_desc(), *context_)},
-      {DNNL_ARG_WEIGHTS_ITER,
-       weights_iter_copies_.in_layout(weights_iter_, pd.weights_iter_desc(), *context_)},
+      {DNNL_ARG_WEIGHTS_LAYER, weights_layer},
+      {DNNL_ARG_WEIGHTS_ITER, weights_iter},
       {DNNL_ARG_BIAS, as_memory(bias_, pd.bias_desc(), engine)},
       {DNNL_ARG_DST_LAYER, as_memory(output_, pd.dst_layer_desc(), engine)},
       {DNNL_ARG_DST_ITER, as_memory(final_h_, pd.dst_iter_desc(), engine)},

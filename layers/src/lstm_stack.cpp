@@ -34,6 +34,10 @@ void LstmStack::weights_changed() {
   for (LstmLayer& layer : layers_) layer.weights_changed();
 }
 
+void LstmStack::quantize_for_inference(float input_bound) {
+  for (int l = 0; l < num_layers(); ++l) layer(l).quantize_for_inference(l == 0 ? input_bound : 1.0f);
+}
+
 void LstmStack::zero_grad() {
   for (LstmLayer& layer : layers_) layer.zero_grad();
 }

@@ -61,6 +61,11 @@ void Seq2SeqModel::weights_changed() {
   if (decoder_) decoder_->weights_changed();
 }
 
+void Seq2SeqModel::quantize_for_inference() {
+  if (encoder_) encoder_->quantize_for_inference();
+  if (decoder_) decoder_->quantize_for_inference();
+}
+
 void Seq2SeqModel::zero_grad() {
   for (const auto& p : parameters_) std::memset(p.gradient, 0, p.size * sizeof(float));
 }

@@ -27,6 +27,10 @@ class DnnContext {
   static int num_threads();
   // The instruction set oneDNN dispatches to on this CPU, e.g. "avx512_core_bf16".
   static std::string cpu_isa_name();
+  // Whether oneDNN multiplies u8 by s8 with a dot-product instruction (VNNI,
+  // AVX512-VNNI or AMX). Without one, AVX2 adds two u8 x s8 products into a
+  // saturating 16-bit lane, so int8 weights must stay within 7 bits there.
+  static bool has_int8_dot_product();
 
  private:
   dnnl::engine engine_;

@@ -15,7 +15,9 @@ namespace nmt {
 
 class ReorderedWeights {
  public:
-  explicit ReorderedWeights(dnnl::memory::desc master_layout);
+  // reorder_attr: how the reorders convert, e.g. the scales that quantize
+  // f32 weights to int8.
+  explicit ReorderedWeights(dnnl::memory::desc master_layout, dnnl::primitive_attr reorder_attr = {});
 
   // Call after every change to the master's values; the copies are stale then.
   void master_changed() { ++version_; }
@@ -33,6 +35,7 @@ class ReorderedWeights {
     uint64_t version;
   };
   dnnl::memory::desc master_layout_;
+  dnnl::primitive_attr reorder_attr_;
   uint64_t version_ = 0;
   std::vector<Copy> copies_;
 };

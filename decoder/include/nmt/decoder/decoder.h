@@ -20,6 +20,7 @@
 #include "nmt/layers/embedding.h"
 #include "nmt/layers/linear.h"
 #include "nmt/layers/lstm_stack.h"
+#include "nmt/layers/quantized_linear.h"
 
 namespace nmt {
 
@@ -36,7 +37,13 @@ class Decoder {
   void initialize(uint64_t seed);
   void reseed_dropout(uint64_t seed);
   std::vector<Parameter> parameters();
-  void weights_changed() { lstm_.weights_changed(); }
+  void weights_changed();
+  // Search steps in int8 from now on (layers/int8.h): the LSTM stack, and the
+  // output projection, whose input (the LSTM's or attention's tanh output)
+  // lies in (-1, 1). Attention itself stays f32 (a small share of a step).
+  // Teacher-forced forwards keep an f32 projection.
+  void quantize_for_inference();
+  bool quantized() const { return int8_projection_ != nullptr; }
   int vocab_size() const { return embedding_.vocab(); }
   bool has_attention() const { return attention_ != nullptr; }
 
@@ -121,6 +128,7 @@ class Decoder {
   DnnContext* dnn_;
   std::vector<int> output_tokens_;              // restrict_output()'s
   std::unique_ptr<layers::Linear> restricted_;  // the projection over those rows, or null
+  std::unique_ptr<layers::QuantizedLinear> int8_projection_, int8_restricted_;  // when quantized
   int end_column_ = 0;
 };
 

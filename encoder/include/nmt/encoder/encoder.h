@@ -31,6 +31,9 @@ class Encoder {
   void reseed_dropout(uint64_t seed) { lstm_.reseed_dropout(seed); }
   std::vector<Parameter> parameters();
   void weights_changed() { lstm_.weights_changed(); }
+  // Inference forwards in int8 from now on (layers/int8.h): the bottom
+  // layer's input is the embedding, bounded by its largest weight.
+  void quantize_for_inference();
 
   // source: [T][N] token ids, time-major. Valid until the next forward.
   void forward(const int* source, int steps, int batch, bool training);

@@ -20,6 +20,9 @@ class Embedding {
   std::vector<float>& weights() { return weights_; }
   const std::vector<float>& weights() const { return weights_; }
   std::vector<float>& gradient() { return gradient_; }
+  // The largest |weight|: the range of every output (what int8 inference
+  // quantizes the next layer's input over).
+  float max_abs() const;
 
  private:
   int vocab_;

@@ -35,6 +35,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/primitive_cache.h"
@@ -78,6 +79,15 @@ class LstmLayer {
   void weights_changed();
   void zero_grad();
 
+  // From now on inference forwards (training = false) run in int8 (see
+  // int8.h): u8 inputs over [-input_bound, input_bound] (the layer divides
+  // them by input_bound and multiplies weights_layer by it, so one u8 range
+  // serves both the input and the state h in (-1, 1)), s8 weights with one
+  // scale per gate and unit, states and cell in f32. weights_changed()
+  // quantizes again. Training forwards stay f32.
+  void quantize_for_inference(float input_bound);
+  bool quantized() const { return int8_input_bound_ > 0; }
+
   // x [T, N, C] -> output() [T, N, output_size()], final_h() and final_c()
   // of state_shape(N).
   // The initial state may be this layer's own final_h()/final_c() (decoding
@@ -108,10 +118,12 @@ class LstmLayer {
 
  private:
   struct Primitives;
-  using ShapeKey = std::tuple<int64_t, int64_t, bool>;  // T, N, training
+  // T, N, training, and the quantization the primitive was made for (0: f32).
+  using ShapeKey = std::tuple<int64_t, int64_t, bool, int>;
 
   std::shared_ptr<Primitives> primitives_for(int64_t steps, int64_t batch, bool training);
-  Primitives create_primitives(int64_t steps, int64_t batch, bool training) const;
+  Primitives create_primitives(int64_t steps, int64_t batch, bool training, bool int8) const;
+  dnnl::primitive_attr int8_attr() const;
   void check_state(const Tensor* state, int64_t batch, const char* what) const;
   const Tensor& state_or_zeros(const Tensor* state, int64_t batch);
 
@@ -135,6 +147,14 @@ class LstmLayer {
   Tensor grad_input_, grad_initial_h_, grad_initial_c_;
   Tensor carried_h_, carried_c_;  // see forward()
   Tensor zeros_;
+
+  // int8 inference (quantize_for_inference).
+  float int8_input_bound_ = 0;          // 0: f32
+  int int8_generation_ = 0;             // which quantization the int8 primitives carry
+  Tensor int8_weights_layer_;           // input_bound x weights_layer
+  std::vector<float> int8_scales_;      // per gate and unit [4, H], shared by both directions
+  std::unique_ptr<ReorderedWeights> int8_layer_copies_, int8_iter_copies_;
+  std::vector<std::uint8_t> int8_input_;
 };
 
 }  // namespace nmt::layers

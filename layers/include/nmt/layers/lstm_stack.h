@@ -42,6 +42,10 @@ class LstmStack {
   void initialize(uint64_t seed);
   void weights_changed();
   void zero_grad();
+  // Inference in int8 from now on (LstmLayer::quantize_for_inference): the
+  // bottom layer's inputs within input_bound, the others' are states below
+  // (|h| < 1; no dropout at inference).
+  void quantize_for_inference(float input_bound);
   // Views of every layer's weights and gradients, named prefix + "lstm<l>/...".
   std::vector<Parameter> parameters(const std::string& prefix);
   // Reseeds the dropout between layer l and l + 1 with seed + l.

@@ -48,6 +48,9 @@ class Seq2SeqModel {
   // the oneDNN primitives read.
   void weights_changed();
   void zero_grad();
+  // Translation in int8 from now on (Encoder and Decoder::quantize_for_inference);
+  // training and teacher-forced scoring keep f32 where it matters (see there).
+  void quantize_for_inference();
 
   // Forward and backward on one batch: ADDS gradient_scale * d(loss)/d(weights)
   // to the gradients. Dropout masks are drawn from dropout_seed.

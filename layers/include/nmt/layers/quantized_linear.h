@@ -1,0 +1,48 @@
+#pragma once
+// An inference-only int8 copy of a Linear (y = x W^T + b) on oneDNN's int8
+// matmul: W in s8 with one scale per output, x quantized to u8 per call (see
+// int8.h), the int32 sums scaled back per output and the f32 bias added
+// after (a post-op). Made from the f32 weights once: make it again after
+// they change. No activation: the layers it serves (the output projection)
+// have none.
+
+#include <dnnl.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "nmt/core/dnn_context.h"
+#include "nmt/core/primitive_cache.h"
+
+namespace nmt::layers {
+
+class QuantizedLinear {
+ public:
+  // weights [out, in] row-major and bias [out] (may be null: none), as Linear
+  // keeps them; input_bound: the magnitude inputs stay within (tanh or LSTM
+  // outputs: 1).
+  QuantizedLinear(DnnContext& context, const float* weights, const float* bias, int in, int out,
+                  float input_bound);
+
+  // x: [rows, in] -> y: [rows, out]
+  void forward(const float* x, int rows, float* y);
+
+  int in() const { return in_; }
+  int out() const { return out_; }
+  std::uint64_t primitives_created() const { return cache_.created(); }
+
+ private:
+  dnnl::matmul create_primitive(int rows) const;
+
+  DnnContext* context_;
+  int in_, out_;
+  float input_bound_;
+  std::vector<std::int8_t> weights_;  // [out, in]
+  std::vector<float> output_scales_;  // per output
+  std::vector<float> bias_;           // [out]: zeros when the layer has none
+  std::vector<std::uint8_t> codes_;   // the last input's
+  static constexpr std::size_t kMaxCachedShapes = 256;
+  PrimitiveCache<int, dnnl::matmul> cache_{kMaxCachedShapes};
+};
+
+}  // namespace nmt::layers

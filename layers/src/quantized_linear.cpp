@@ -1,0 +1,76 @@
+#include "nmt/layers/quantized_linear.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "nmt/core/error.h"
+#include "nmt/layers/int8.h"
+
+namespace nmt::layers {
+
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+
+memory::desc matrix(int rows, int cols, memory::data_type type, tag layout) {
+  return memory::desc({rows, cols}, type, layout);
+}
+
+}  // namespace
+
+QuantizedLinear::QuantizedLinear(DnnContext& context, const float* weights, const float* bias, int in,
+                                 int out, float input_bound)
+    : context_(&context),
+      in_(in),
+      out_(out),
+      input_bound_(input_bound),
+      weights_(static_cast<std::size_t>(in) * out),
+      output_scales_(static_cast<std::size_t>(out)),
+      bias_(bias ? std::vector<float>(bias, bias + out) : std::vector<float>(static_cast<std::size_t>(out), 0.0f)) {
+  if (!(input_bound > 0) || !std::isfinite(input_bound))
+    throw Error("QuantizedLinear: the input bound must be positive, got " + std::to_string(input_bound));
+#pragma omp parallel for schedule(static)
+  for (int o = 0; o < out; ++o) {
+    const float* row = weights + static_cast<std::size_t>(o) * in;
+    float max_abs = 0;
+    for (int k = 0; k < in; ++k) max_abs = std::max(max_abs, std::fabs(row[k]));
+    const float scale = int8::weight_scale(max_abs);
+    std::int8_t* codes = weights_.data() + static_cast<std::size_t>(o) * in;
+    for (int k = 0; k < in; ++k) codes[k] = static_cast<std::int8_t>(std::nearbyint(row[k] * scale));
+    output_scales_[static_cast<std::size_t>(o)] = input_bound / (int8::kInputLevels * scale);
+  }
+}
+
+dnnl::matmul QuantizedLinear::create_primitive(int rows) const {
+  // W is [out, in] row-major: read as [in, out] it is the layout "ba".
+  const dnnl::matmul::desc desc(matrix(rows, in_, memory::data_type::u8, tag::ab),
+                                matrix(in_, out_, memory::data_type::s8, tag::ba),
+                                matrix(rows, out_, memory::data_type::f32, tag::ab));
+  dnnl::primitive_attr attr;
+  attr.set_output_scales(1 << 1, output_scales_);
+  attr.set_zero_points(DNNL_ARG_SRC, 0, {int8::kZeroPoint});
+  dnnl::post_ops add_bias;
+  add_bias.append_binary(dnnl::algorithm::binary_add, matrix(1, out_, memory::data_type::f32, tag::ab));
+  attr.set_post_ops(add_bias);
+  return dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, context_->engine()));
+}
+
+void QuantizedLinear::forward(const float* x, int rows, float* y) {
+  const auto matmul = cache_.get(rows, [&] { return create_primitive(rows); });
+  codes_.resize(static_cast<std::size_t>(rows) * in_);
+  int8::quantize_input(x, codes_.size(), input_bound_, codes_.data());
+  const dnnl::engine& engine = context_->engine();
+  matmul->execute(
+      context_->stream(),
+      {{DNNL_ARG_SRC, memory(matrix(rows, in_, memory::data_type::u8, tag::ab), engine, codes_.data())},
+       {DNNL_ARG_WEIGHTS,
+        memory(matrix(in_, out_, memory::data_type::s8, tag::ba), engine, const_cast<std::int8_t*>(weights_.data()))},
+       {DNNL_ARG_DST, memory(matrix(rows, out_, memory::data_type::f32, tag::ab), engine, y)},
+       {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1,
+        memory(matrix(1, out_, memory::data_type::f32, tag::ab), engine, bias_.data())}});
+  context_->wait();
+}
+
+}  // namespace nmt::layers

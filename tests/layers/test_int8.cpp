@@ -1,0 +1,171 @@
+// int8 inference layers (QuantizedLinear, LstmLayer::quantize_for_inference)
+// against double-precision plain loops, within error bounds derived from the
+// quantization steps (layers/int8.h), not fitted to observed errors.
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "nmt/core/dnn_context.h"
+#include "nmt/core/error.h"
+#include "nmt/layers/int8.h"
+#include "nmt/layers/linear.h"
+#include "nmt/layers/quantized_linear.h"
+#include "test_util.h"
+
+using namespace nmt;
+using namespace nmt::testing;
+using nmt::layers::LstmDirection;
+using nmt::layers::LstmLayer;
+using nmt::layers::QuantizedLinear;
+namespace tt = boost::test_tools;
+
+namespace {
+
+struct Fixture {
+  DnnContext context;
+  Rng rng{20261201};
+};
+
+// The worst |error| of one output of x W^T from rounding: each weight moves by
+// at most half its step m / L (m: the output's largest |w|, L the weight limit),
+// each input by half of bound / 127, so |error| <= sum_k |x_k| m / 2L +
+// (|w_k| + m / 2L) bound / 254.
+double quantization_bound(const float* x, const float* w, int in, float bound) {
+  float m = 0;
+  for (int k = 0; k < in; ++k) m = std::max(m, std::fabs(w[k]));
+  const double weight_step = m / (2.0 * layers::int8::weight_limit());
+  const double input_step = bound / (2.0 * layers::int8::kInputLevels);
+  double worst = 0;
+  for (int k = 0; k < in; ++k) worst += std::fabs(x[k]) * weight_step + (std::fabs(w[k]) + weight_step) * input_step;
+  return worst;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(int8_layers, Fixture)
+
+BOOST_AUTO_TEST_CASE(quantized_linear_is_within_its_rounding_bound) {
+  const int rows = 37, in = 96, out = 300;
+  std::uniform_real_distribution<float> uniform(-1, 1);
+  std::mt19937 gen(7);
+  std::vector<float> weights(static_cast<std::size_t>(in) * out), bias(out), x(static_cast<std::size_t>(rows) * in);
+  // Rows of different magnitudes (each output has its own scale) and one all-zero row.
+  for (int o = 0; o < out; ++o)
+    for (int k = 0; k < in; ++k) weights[o * in + k] = o == 5 ? 0.0f : uniform(gen) * (0.05f + 0.01f * (o % 50));
+  for (auto& b : bias) b = uniform(gen);
+  for (float bound : {1.0f, 3.0f}) {
+    for (auto& v : x) v = uniform(gen) * bound;
+    QuantizedLinear layer(context, weights.data(), bias.data(), in, out, bound);
+    std::vector<float> y(static_cast<std::size_t>(rows) * out);
+    layer.forward(x.data(), rows, y.data());
+    double worst_ratio = 0, sum_error = 0, sum_bound = 0;
+    for (int r = 0; r < rows; ++r)
+      for (int o = 0; o < out; ++o) {
+        double exact = bias[o];
+        for (int k = 0; k < in; ++k) exact += double(x[r * in + k]) * weights[o * in + k];
+        const double error = std::fabs(y[r * out + o] - exact);
+        // + f32 rounding of the sums and scales: 1e-5 of the output's size.
+        const double bound_here = quantization_bound(&x[r * in], &weights[o * in], in, bound) + 1e-5 * (1 + std::fabs(exact));
+        worst_ratio = std::max(worst_ratio, error / bound_here);
+        sum_error += error;
+        sum_bound += bound_here;
+      }
+    BOOST_TEST(worst_ratio <= 1.0, "input bound " << bound << ": error reaches " << worst_ratio << " of the bound");
+    // Rounding errors are independent, so they mostly cancel: a quantizer off
+    // by one step everywhere (a wrong zero point or scale) sits near the bound.
+    BOOST_TEST(sum_error < 0.2 * sum_bound, "input bound " << bound << ": mean error " << sum_error / sum_bound
+                                                           << " of the bound");
+    BOOST_TEST_MESSAGE("input bound " << bound << ": worst " << worst_ratio << ", mean " << sum_error / sum_bound
+                                      << " of the rounding bound");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(quantized_linear_clamps_inputs_beyond_its_bound_and_reuses_primitives) {
+  const int in = 4, out = 3;
+  const std::vector<float> weights{1, 0, 0, 0, 0, 1, 0, 0, 0.5f, 0.5f, 0.5f, 0.5f};
+  QuantizedLinear layer(context, weights.data(), nullptr, in, out, 1.0f);
+  const std::vector<float> x{5.0f, -7.0f, 0.25f, 0.0f};
+  std::vector<float> y(out);
+  layer.forward(x.data(), 1, y.data());
+  // Codes run from 0 to 255 around 128: -128/127 .. 1 of the bound.
+  BOOST_TEST(y[0] == 1.0f, tt::tolerance(1e-6f));
+  BOOST_TEST(y[1] == -128.0f / 127.0f, tt::tolerance(1e-6f));
+  BOOST_TEST(std::fabs(y[2] - 0.125f) < 0.01f);  // (1 - 1 + 0.25) / 2 with rounding
+  for (int rows : {1, 2, 1, 2, 1}) {
+    std::vector<float> xs(static_cast<std::size_t>(rows) * in, 0.5f), ys(static_cast<std::size_t>(rows) * out);
+    layer.forward(xs.data(), rows, ys.data());
+  }
+  BOOST_TEST(layer.primitives_created() == 2u);
+  BOOST_CHECK_THROW(QuantizedLinear(context, weights.data(), nullptr, in, out, 0.0f), Error);
+}
+
+BOOST_AUTO_TEST_CASE(int8_lstm_follows_the_reference) {
+  // An input bound other than 1 exercises the input division and the matching
+  // scaling of weights_layer.
+  const int64_t C = 24, H = 16, T = 6, N = 3;
+  const float input_bound = 2.5f;
+  LstmLayer layer(context, C, H);
+  randomize(layer, rng);
+  for (Tensor* w : {&layer.weights_layer(), &layer.weights_iter()})
+    for (int64_t i = 0; i < w->size(); ++i) (*w)[i] *= 0.3f;  // pre-activations of a trained layer's size
+  layer.weights_changed();
+  const Tensor x = random_tensor({T, N, C}, rng, input_bound);
+  const Tensor h0 = random_tensor({N, H}, rng), c0 = random_tensor({N, H}, rng);
+  const ReferenceTrace expected =
+      reference_forward(reference_of(layer), to_values(x), T, N, to_values(h0), to_values(c0));
+
+  layer.quantize_for_inference(input_bound);
+  layer.forward(x, {&h0, &c0}, false);
+  // One step's pre-activation error is at most quantization_bound over the
+  // C + H inputs: with |x| <= 2.5, |h| < 1 and |w| <= 0.24 that is about
+  // 24 x 2.5 x 0.24/126 + 16 x 0.24/126 + 40 x 0.24 x 2.5/254 ~ 0.24 in the
+  // worst case, each rounding error independent, so about 0.24 / sqrt(40) ~
+  // 0.04 in practice; sigmoid and tanh shrink it (slopes <= 1/4 and 1), and
+  // the recurrence carries part of it on. 0.05 on h and c, while a wrong
+  // layout, scale or zero point moves states by 0.2 or more (the check below).
+  constexpr double kInt8StateTolerance = 0.05;
+  check_close(layer.output(), expected.output(), kInt8StateTolerance, "int8 output");
+  check_close(layer.final_h(), expected.final_h(), kInt8StateTolerance, "int8 final h");
+  check_close(layer.final_c(), expected.final_c(), kInt8StateTolerance, "int8 final c");
+
+  // The test notices a quantizer that ignores the input's range: over [-1, 1]
+  // these inputs clamp.
+  layer.quantize_for_inference(1.0f);
+  layer.forward(x, {&h0, &c0}, false);
+  BOOST_TEST(worst_error(to_values(layer.output()), expected.output()) > 2 * kInt8StateTolerance);
+
+  // Training forwards stay f32, exact to the reference.
+  layer.quantize_for_inference(input_bound);
+  layer.forward(x, {&h0, &c0}, true);
+  check_forward(layer, expected, "f32 training forward of a quantized layer");
+
+  // weights_changed() quantizes the new weights.
+  for (int64_t i = 0; i < layer.bias().size(); ++i) layer.bias()[i] += 0.5f;
+  layer.weights_changed();
+  const ReferenceTrace changed =
+      reference_forward(reference_of(layer), to_values(x), T, N, to_values(h0), to_values(c0));
+  layer.forward(x, {&h0, &c0}, false);
+  check_close(layer.output(), changed.output(), kInt8StateTolerance, "int8 output after weights_changed");
+  BOOST_CHECK_THROW(layer.quantize_for_inference(0.0f), Error);
+}
+
+BOOST_AUTO_TEST_CASE(int8_bidirectional_lstm_follows_f32) {
+  const int64_t C = 12, H = 10, T = 5, N = 4;
+  LstmLayer layer(context, C, H, LstmDirection::bidirectional_concat);
+  randomize(layer, rng);
+  for (Tensor* w : {&layer.weights_layer(), &layer.weights_iter()})
+    for (int64_t i = 0; i < w->size(); ++i) (*w)[i] *= 0.3f;
+  layer.weights_changed();
+  const Tensor x = random_tensor({T, N, C}, rng);
+  layer.forward(x, {}, false);
+  const Values output = to_values(layer.output()), final_h = to_values(layer.final_h());
+  layer.quantize_for_inference(1.0f);
+  layer.forward(x, {}, false);
+  check_close(layer.output(), output, 0.05, "int8 bidirectional output");
+  check_close(layer.final_h(), final_h, 0.05, "int8 bidirectional final h");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
