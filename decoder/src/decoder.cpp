@@ -9,6 +9,16 @@
 
 namespace nmt {
 
+namespace {
+
+// The int8 copy of a projection, whose inputs (LSTM or attention outputs) lie in (-1, 1).
+std::unique_ptr<layers::QuantizedLinear> quantized_copy(DnnContext& dnn, layers::Linear& projection) {
+  return std::make_unique<layers::QuantizedLinear>(dnn, projection.weights(), projection.bias().data(),
+                                                   projection.in(), projection.out(), 1.0f);
+}
+
+}  // namespace
+
 Decoder::Decoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden_size, int layers,
                  float dropout, bool tied_embeddings, std::optional<layers::AttentionType> attention,
                  int encoder_size)
@@ -47,12 +57,8 @@ void Decoder::weights_changed() {
 void Decoder::quantize_for_inference() {
   const float bound = embedding_.max_abs();
   lstm_.quantize_for_inference(bound > 0 ? bound : 1.0f);
-  int8_projection_ = std::make_unique<layers::QuantizedLinear>(
-      *dnn_, projection_.weights(), projection_.bias().data(), projection_.in(), projection_.out(), 1.0f);
-  if (restricted_) {
-    int8_restricted_ = std::make_unique<layers::QuantizedLinear>(
-        *dnn_, restricted_->weights(), restricted_->bias().data(), restricted_->in(), restricted_->out(), 1.0f);
-  }
+  int8_projection_ = quantized_copy(*dnn_, projection_);
+  if (restricted_) int8_restricted_ = quantized_copy(*dnn_, *restricted_);
 }
 
 void Decoder::reseed_dropout(uint64_t seed) {
@@ -210,10 +216,7 @@ void Decoder::restrict_output(std::vector<int> tokens) {
     restricted_->bias()[static_cast<std::size_t>(k)] = projection_.bias()[token];
   }
   output_tokens_ = std::move(tokens);
-  if (quantized()) {
-    int8_restricted_ = std::make_unique<layers::QuantizedLinear>(*dnn_, restricted_->weights(), restricted_->bias().data(),
-                                                                 width, rows, 1.0f);
-  }
+  if (quantized()) int8_restricted_ = quantized_copy(*dnn_, *restricted_);
 }
 
 void Decoder::unrestrict_output() {
