@@ -24,9 +24,23 @@ namespace {
 
 // First Ctrl-C (or SIGTERM, SIGUSR1): finish the step, save a checkpoint,
 // exit. Second: die at once, leaving no temporary of a half-written file.
-void on_interrupt(int) {
-  Trainer::request_stop();
-  remove_temporaries_on_interrupt();
+// One thread takes these signals (sigwait); every other thread, Open MPI's and
+// OpenMP's included, blocks them from the start and is never interrupted:
+// with an asynchronous handler, an MPI rank interrupted while training ended
+// with a corrupted heap in about 1 of 10 stops (Open MPI 4.1, tests/mpi).
+void take_interrupts_in_a_thread() {
+  static sigset_t signals;
+  sigemptyset(&signals);
+  for (const int signal_number : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&signals, signal_number);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread([] {
+    for (bool first = true;; first = false) {
+      int signal_number = 0;
+      if (sigwait(&signals, &signal_number) != 0) return;
+      if (!first) remove_temporaries_and_end(signal_number);
+      Trainer::request_stop();
+    }
+  }).detach();
 }
 
 void log_to_file_too(const std::string& path) {
@@ -270,6 +284,12 @@ int run_train(const Args& args) {
   }
   options.config_yaml = effective_config_yaml(vm, all);
 
+  // Before any other thread starts (MPI's, OpenMP's), so that they inherit the
+  // blocked signals. From here on Ctrl-C is a request: one that comes while
+  // the corpus loads ends the run before its first step, with a checkpoint.
+  // mpirun passes SIGUSR1 on to the ranks at once (SIGTERM only after its kill
+  // timeout): the way to stop a job of several ranks.
+  take_interrupts_in_a_thread();
   Distributed ranks(collective_timeout);
   log_as_rank(ranks);
   if (!log_path.empty() && ranks.is_root()) log_to_file_too(log_path);
@@ -281,13 +301,6 @@ int run_train(const Args& args) {
                  ranks.local_size(), DnnContext::num_threads(), DnnContext::cpu_isa_name());
   else
     spdlog::info("threads: {} | oneDNN ISA: {}", DnnContext::num_threads(), DnnContext::cpu_isa_name());
-  // From here on Ctrl-C is a request: one that comes while the corpus loads
-  // ends the run before its first step, with a checkpoint.
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  // mpirun passes SIGUSR1 on to the ranks at once (SIGTERM only after its
-  // kill timeout): the way to stop a job of several ranks.
-  std::signal(SIGUSR1, on_interrupt);
   try {
     train_model(dnn, options, fresh, resume, ranks);
   } catch (const std::exception& e) {
@@ -296,7 +309,6 @@ int run_train(const Args& args) {
     std::cerr << "nmt train: error: " << ranks.describe() << ": " << e.what() << "\n" << std::flush;
     ranks.abort(1);
   }
-  remove_temporaries_on_interrupt();
   return 0;
 }
 

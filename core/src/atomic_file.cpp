@@ -106,6 +106,14 @@ void release_temporary(const std::string& temp) {
     if (tracked[i] && temp == tracked_names[i]) tracked[i] = 0;
 }
 
+void remove_temporaries_and_end(int signal_number) {
+  sigset_t signal;
+  sigemptyset(&signal);
+  sigaddset(&signal, signal_number);
+  ::pthread_sigmask(SIG_UNBLOCK, &signal, nullptr);
+  remove_tracked_and_end(signal_number);
+}
+
 void remove_temporaries_on_interrupt() {
   struct sigaction action {};
   action.sa_handler = remove_tracked_and_end;

@@ -33,6 +33,11 @@ void release_temporary(const std::string& temp);
 // this cleanup). Temporaries are tracked for the thread that writes files.
 void remove_temporaries_on_interrupt();
 
+// What those handlers do, for a thread that takes signals with sigwait():
+// removes the temporaries being written, then ends the process by
+// signal_number (its default action, unblocked in the calling thread).
+void remove_temporaries_and_end(int signal_number);
+
 // Reads a whole file into memory. Throws nmt::Error naming the file.
 std::string read_file(const std::string& path);
 
