@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
+#include "nmt/core/precision.h"
 #include "nmt/training/distributed.h"
 #include "nmt/training/train_model.h"
 #include "options.h"
@@ -122,7 +123,7 @@ int run_train(const Args& args) {
   TrainingOptions options;
   NewModelOptions fresh;
   ModelConfig& config = fresh.config;
-  std::string log_path, attention = attention_name(config.attention);
+  std::string log_path, precision, attention = attention_name(config.attention);
   std::string task = enum_name(model_task_names(), config.task), lm_train, lm_valid, lm_vocab;
   std::string train_text, train_labels, valid_text, valid_labels, pooling = enum_name(pooling_names(), config.pooling);
   std::string optimizer = enum_name(optimizer_method_names(), options.optimizer.method);
@@ -195,6 +196,9 @@ int run_train(const Args& args) {
       ("patience", po::value(&options.patience)->default_value(5), "stop after this many validations without improvement (0 = never)")
       ("valid-batch-size", po::value(&options.valid_batch_size)->default_value(64), "sentences per validation batch")
       ("seed", po::value(&options.seed)->default_value(1), "random seed (weights, batches, dropout)")
+      ("precision", choice(&precision, "precision", {"f32", "bf16", "auto"})->default_value("f32"),
+       "arithmetic of the LSTM and matmul primitives: f32, or bf16 inputs and weights with f32 accumulation, "
+       "master weights, gradients and optimizer (CPUs with AVX512-BF16 or AMX); auto: bf16 where the CPU has it")
       ("threads", po::value(&threads)->default_value(0),
        "threads (0 = all cores; with several MPI ranks, this machine's cores shared among its ranks)")
       ("collective-timeout", po::value(&collective_timeout)->default_value(collective_timeout, "300"),
@@ -283,6 +287,7 @@ int run_train(const Args& args) {
     }
   }
   options.config_yaml = effective_config_yaml(vm, all);
+  const Precision arithmetic = parse_precision(precision);  // bf16 where the CPU lacks it: refused here
 
   // Before any other thread starts (MPI's, OpenMP's), so that they inherit the
   // blocked signals. From here on Ctrl-C is a request: one that comes while
@@ -296,11 +301,13 @@ int run_train(const Args& args) {
   if (threads == 0 && ranks.size() > 1) threads = threads_per_rank(ranks);
   DnnContext::set_num_threads(threads);
   DnnContext dnn;
+  dnn.use_bf16(arithmetic == Precision::bf16);
   if (ranks.size() > 1)
-    spdlog::info("{} ranks ({} on this machine), {} threads each | oneDNN ISA: {}", ranks.size(),
-                 ranks.local_size(), DnnContext::num_threads(), DnnContext::cpu_isa_name());
+    spdlog::info("{} ranks ({} on this machine), {} threads each | oneDNN ISA: {} | precision: {}", ranks.size(),
+                 ranks.local_size(), DnnContext::num_threads(), DnnContext::cpu_isa_name(), to_string(arithmetic));
   else
-    spdlog::info("threads: {} | oneDNN ISA: {}", DnnContext::num_threads(), DnnContext::cpu_isa_name());
+    spdlog::info("threads: {} | oneDNN ISA: {} | precision: {}", DnnContext::num_threads(),
+                 DnnContext::cpu_isa_name(), to_string(arithmetic));
   try {
     train_model(dnn, options, fresh, resume, ranks);
   } catch (const std::exception& e) {

@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include "nmt/core/error.h"
+
 namespace nmt {
 
 DnnContext::DnnContext() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_) {}
@@ -39,6 +41,18 @@ bool DnnContext::has_int8_dot_product() {
     case cpu_isa::avx512_core_amx: return true;
     default: return false;
   }
+}
+
+bool DnnContext::has_native_bf16() {
+  using dnnl::cpu_isa;
+  const cpu_isa isa = dnnl::get_effective_cpu_isa();
+  return isa == cpu_isa::avx512_core_bf16 || isa == cpu_isa::avx512_core_amx;
+}
+
+void DnnContext::use_bf16(bool on) {
+  if (on && !has_native_bf16())
+    throw Error("bf16 needs a CPU with AVX512-BF16 or AMX; oneDNN found " + cpu_isa_name() + " here");
+  bf16_ = on;
 }
 
 }  // namespace nmt

@@ -9,6 +9,12 @@ ReorderedWeights::ReorderedWeights(dnnl::memory::desc master_layout, dnnl::primi
 
 dnnl::memory ReorderedWeights::in_layout(const Tensor& master, const dnnl::memory::desc& layout,
                                          DnnContext& context) {
+  as_memory(master, master_layout_, context.engine());  // checks the size
+  return in_layout(master.data(), layout, context);
+}
+
+dnnl::memory ReorderedWeights::in_layout(const float* master, const dnnl::memory::desc& layout,
+                                         DnnContext& context) {
   dnnl::memory master_memory = as_memory(master, master_layout_, context.engine());
   if (layout == master_layout_) return master_memory;
 

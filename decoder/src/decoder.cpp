@@ -51,6 +51,8 @@ void Decoder::initialize(uint64_t seed) {
 
 void Decoder::weights_changed() {
   lstm_.weights_changed();
+  projection_.weights_changed();
+  if (attention_) attention_->weights_changed();
   if (quantized()) quantize_for_inference();
 }
 

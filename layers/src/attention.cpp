@@ -93,6 +93,10 @@ void LuongAttention::initialize(uint64_t seed) {
   }
 }
 
+void LuongAttention::weights_changed() {
+  for (Linear* layer : {&score_projection_, &combine_}) layer->weights_changed();
+}
+
 void LuongAttention::zero_grad() {
   for (Linear* layer : {&score_projection_, &combine_})
     std::fill_n(layer->weight_gradient(), static_cast<int64_t>(layer->in()) * layer->out(), 0.0f);

@@ -129,45 +129,46 @@ void LstmLayer::zero_grad() {
   grad_bias_.zero();
 }
 
+LstmLayer::Arithmetic LstmLayer::arithmetic(bool training) const {
+  if (quantized() && !training) return Arithmetic::int8;
+  return context_->bf16() ? Arithmetic::bf16 : Arithmetic::f32;
+}
+
 LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch, bool training,
-                                                   bool int8) const {
+                                                   Arithmetic arithmetic) const {
+  using dt = memory::data_type;
   const int64_t C = input_size_, H = hidden_size_, D = directions();
-  const memory::desc src_layer = plain_desc({steps, batch, C}, tag::tnc);
-  const memory::desc dst_layer = plain_desc({steps, batch, D * H}, tag::tnc);
-  const memory::desc state = plain_desc({1, D, batch, H}, tag::ldnc);
+  // Gradients, the cell state and the bias are f32 in every arithmetic (oneDNN
+  // requires f32 gradients for bf16); the input, output and h follow it.
+  const dt data = arithmetic == Arithmetic::bf16 ? dt::bf16 : dt::f32;
+  const memory::desc src_layer({steps, batch, C}, arithmetic == Arithmetic::int8 ? dt::u8 : data, tag::tnc);
+  const memory::desc dst_layer({steps, batch, D * H}, data, tag::tnc);
+  const memory::desc state({1, D, batch, H}, data, tag::ldnc);
+  const memory::desc cell = plain_desc({1, D, batch, H}, tag::ldnc);
   const memory::desc bias = plain_desc({1, D, 4, H}, tag::ldgo);
   // The primitive picks the weights' layout; gradients stay in the master's.
-  const memory::desc weights_layer_any = weights_layout(D, C, H, tag::any);
-  const memory::desc weights_iter_any = weights_layout(D, H, H, tag::any);
-  const memory::desc grad_weights_layer = weights_layout(D, C, H, tag::ldigo);
-  const memory::desc grad_weights_iter = weights_layout(D, H, H, tag::ldigo);
+  const dt weights_type = arithmetic == Arithmetic::int8 ? dt::s8 : data;
+  const memory::desc weights_layer_any({1, D, C, 4, H}, weights_type, tag::any);
+  const memory::desc weights_iter_any({1, D, H, 4, H}, weights_type, tag::any);
   const auto direction = dnnl_direction(direction_);
-
-  Primitives p;
-  if (int8) {
-    const auto weights_any = [&](int64_t rows) {
-      return memory::desc({1, D, rows, 4, H}, memory::data_type::s8, tag::any);
-    };
-    dnnl::lstm_forward::desc forward_desc(
-        dnnl::prop_kind::forward_inference, direction,
-        memory::desc({steps, batch, C}, memory::data_type::u8, tag::tnc), state, state, weights_any(C),
-        weights_any(H), bias, dst_layer, state, state);
-    p.forward_pd = dnnl::lstm_forward::primitive_desc(forward_desc, int8_attr(), context_->engine());
-    p.forward = dnnl::lstm_forward(p.forward_pd);
-    return p;
-  }
   const auto prop =
       training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
-  dnnl::lstm_forward::desc forward_desc(prop, direction, src_layer, state, state, weights_layer_any,
-                                        weights_iter_any, bias, dst_layer, state, state);
-  p.forward_pd = dnnl::lstm_forward::primitive_desc(forward_desc, context_->engine());
+
+  Primitives p;
+  const dnnl::lstm_forward::desc forward_desc(prop, direction, src_layer, state, cell, weights_layer_any,
+                                              weights_iter_any, bias, dst_layer, state, cell);
+  p.forward_pd = arithmetic == Arithmetic::int8
+                     ? dnnl::lstm_forward::primitive_desc(forward_desc, int8_attr(), context_->engine())
+                     : dnnl::lstm_forward::primitive_desc(forward_desc, context_->engine());
   p.forward = dnnl::lstm_forward(p.forward_pd);
   if (!training) return p;
 
+  const memory::desc grad_src_layer = plain_desc({steps, batch, C}, tag::tnc);
+  const memory::desc grad_dst_layer = plain_desc({steps, batch, D * H}, tag::tnc);
   dnnl::lstm_backward::desc backward_desc(
-      dnnl::prop_kind::backward, direction, src_layer, state, state, weights_layer_any,
-      weights_iter_any, bias, dst_layer, state, state, src_layer, state, state, grad_weights_layer,
-      grad_weights_iter, bias, dst_layer, state, state);
+      dnnl::prop_kind::backward, direction, src_layer, state, cell, weights_layer_any,
+      weights_iter_any, bias, dst_layer, state, cell, grad_src_layer, cell, cell,
+      weights_layout(D, C, H, tag::ldigo), weights_layout(D, H, H, tag::ldigo), bias, grad_dst_layer, cell, cell);
   p.backward_pd =
       dnnl::lstm_backward::primitive_desc(backward_desc, context_->engine(), p.forward_pd);
   p.backward = dnnl::lstm_backward(p.backward_pd);
@@ -176,9 +177,9 @@ LstmLayer::Primitives LstmLayer::create_primitives(int64_t steps, int64_t batch,
 
 std::shared_ptr<LstmLayer::Primitives> LstmLayer::primitives_for(int64_t steps, int64_t batch,
                                                                  bool training) {
-  const bool int8 = quantized() && !training;
-  return cache_.get(ShapeKey{steps, batch, training, int8 ? int8_generation_ : 0},
-                    [&] { return create_primitives(steps, batch, training, int8); });
+  const Arithmetic kind = arithmetic(training);
+  return cache_.get(ShapeKey{steps, batch, training, kind, kind == Arithmetic::int8 ? int8_generation_ : 0},
+                    [&] { return create_primitives(steps, batch, training, kind); });
 }
 
 void LstmLayer::check_state(const Tensor* state, int64_t batch, const char* what) const {
@@ -216,29 +217,43 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
   output_.resize({steps, batch, output_size()});
   final_h_.resize(state_shape(batch));
   final_c_.resize(state_shape(batch));
-  const bool int8 = quantized() && !training;
-  memory src_layer, weights_layer, weights_iter;
-  if (int8) {
+  const Arithmetic kind = arithmetic(training);
+  const Tensor& h0 = state_or_zeros(initial.h, batch);
+  memory src_layer, src_iter, dst_layer, dst_iter, weights_layer, weights_iter;
+  if (kind == Arithmetic::int8) {
     int8_input_.resize(static_cast<std::size_t>(x.size()));
     int8::quantize_input(x.data(), int8_input_.size(), int8_input_bound_, int8_input_.data());
     src_layer = memory(pd.src_layer_desc(), engine, int8_input_.data());
     weights_layer = int8_layer_copies_->in_layout(int8_weights_layer_, pd.weights_layer_desc(), *context_);
     weights_iter = int8_iter_copies_->in_layout(weights_iter_, pd.weights_iter_desc(), *context_);
   } else {
-    src_layer = as_memory(x, pd.src_layer_desc(), engine);
     weights_layer = weights_layer_copies_.in_layout(weights_layer_, pd.weights_layer_desc(), *context_);
     weights_iter = weights_iter_copies_.in_layout(weights_iter_, pd.weights_iter_desc(), *context_);
   }
+  if (kind == Arithmetic::bf16) {
+    const auto size = [](const Tensor& t) { return static_cast<std::size_t>(t.size()); };
+    src_layer = memory(pd.src_layer_desc(), engine, to_bf16(x.data(), size(x), x_bf16_));
+    src_iter = memory(pd.src_iter_desc(), engine, to_bf16(h0.data(), size(h0), initial_h_bf16_));
+    output_bf16_.resize(size(output_));
+    final_h_bf16_.resize(size(final_h_));
+    dst_layer = memory(pd.dst_layer_desc(), engine, output_bf16_.data());
+    dst_iter = memory(pd.dst_iter_desc(), engine, final_h_bf16_.data());
+  } else {
+    if (kind == Arithmetic::f32) src_layer = as_memory(x, pd.src_layer_desc(), engine);
+    src_iter = as_memory(h0, pd.src_iter_desc(), engine);
+    dst_layer = as_memory(output_, pd.dst_layer_desc(), engine);
+    dst_iter = as_memory(final_h_, pd.dst_iter_desc(), engine);
+  }
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC_LAYER, src_layer},
-      {DNNL_ARG_SRC_ITER, as_memory(state_or_zeros(initial.h, batch), pd.src_iter_desc(), engine)},
+      {DNNL_ARG_SRC_ITER, src_iter},
       {DNNL_ARG_SRC_ITER_C,
        as_memory(state_or_zeros(initial.c, batch), pd.src_iter_c_desc(), engine)},
       {DNNL_ARG_WEIGHTS_LAYER, weights_layer},
       {DNNL_ARG_WEIGHTS_ITER, weights_iter},
       {DNNL_ARG_BIAS, as_memory(bias_, pd.bias_desc(), engine)},
-      {DNNL_ARG_DST_LAYER, as_memory(output_, pd.dst_layer_desc(), engine)},
-      {DNNL_ARG_DST_ITER, as_memory(final_h_, pd.dst_iter_desc(), engine)},
+      {DNNL_ARG_DST_LAYER, dst_layer},
+      {DNNL_ARG_DST_ITER, dst_iter},
       {DNNL_ARG_DST_ITER_C, as_memory(final_c_, pd.dst_iter_c_desc(), engine)},
   };
   if (training) {
@@ -250,6 +265,10 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
   }
   p->forward.execute(context_->stream(), args);
   context_->wait();
+  if (kind == Arithmetic::bf16) {
+    from_bf16(output_bf16_.data(), output_bf16_.size(), output_.data());
+    from_bf16(final_h_bf16_.data(), final_h_bf16_.size(), final_h_.data());
+  }
   if (training) last_training_ = p;
 }
 
@@ -280,17 +299,22 @@ void LstmLayer::backward(const Tensor& x, LstmState initial, const Tensor& grad_
   grad_initial_c_.resize(state_shape(batch));
   const Tensor& zeros = state_or_zeros(nullptr, batch);
   auto state = [&](const Tensor* given) -> const Tensor& { return given ? *given : zeros; };
+  // bf16 primitives read the forward's own bf16 copies of x, h0, output and final h.
+  const bool bf16 = pd.src_layer_desc().data_type() == memory::data_type::bf16;
+  const auto data = [&](const memory::desc& desc, const Tensor& f32, Bf16Buffer& copy) {
+    return bf16 ? memory(desc, engine, copy.data()) : as_memory(f32, desc, engine);
+  };
   const std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC_LAYER, as_memory(x, pd.src_layer_desc(), engine)},
-      {DNNL_ARG_SRC_ITER, as_memory(state(initial.h), pd.src_iter_desc(), engine)},
+      {DNNL_ARG_SRC_LAYER, data(pd.src_layer_desc(), x, x_bf16_)},
+      {DNNL_ARG_SRC_ITER, data(pd.src_iter_desc(), state(initial.h), initial_h_bf16_)},
       {DNNL_ARG_SRC_ITER_C, as_memory(state(initial.c), pd.src_iter_c_desc(), engine)},
       {DNNL_ARG_WEIGHTS_LAYER,
        weights_layer_copies_.in_layout(weights_layer_, pd.weights_layer_desc(), *context_)},
       {DNNL_ARG_WEIGHTS_ITER,
        weights_iter_copies_.in_layout(weights_iter_, pd.weights_iter_desc(), *context_)},
       {DNNL_ARG_BIAS, as_memory(bias_, pd.bias_desc(), engine)},
-      {DNNL_ARG_DST_LAYER, as_memory(output_, pd.dst_layer_desc(), engine)},
-      {DNNL_ARG_DST_ITER, as_memory(final_h_, pd.dst_iter_desc(), engine)},
+      {DNNL_ARG_DST_LAYER, data(pd.dst_layer_desc(), output_, output_bf16_)},
+      {DNNL_ARG_DST_ITER, data(pd.dst_iter_desc(), final_h_, final_h_bf16_)},
       {DNNL_ARG_DST_ITER_C, as_memory(final_c_, pd.dst_iter_c_desc(), engine)},
       {DNNL_ARG_WORKSPACE, memory(pd.workspace_desc(), engine, workspace_.data())},
       {DNNL_ARG_DIFF_SRC_LAYER, as_memory(grad_input_, pd.diff_src_layer_desc(), engine)},

@@ -59,6 +59,7 @@ std::size_t Seq2SeqModel::parameter_count() const {
 void Seq2SeqModel::weights_changed() {
   if (encoder_) encoder_->weights_changed();
   if (decoder_) decoder_->weights_changed();
+  if (head_) head_->weights_changed();
 }
 
 void Seq2SeqModel::quantize_for_inference() {

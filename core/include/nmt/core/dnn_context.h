@@ -31,10 +31,21 @@ class DnnContext {
   // AVX512-VNNI or AMX). Without one, AVX2 adds two u8 x s8 products into a
   // saturating 16-bit lane, so int8 weights must stay within 7 bits there.
   static bool has_int8_dot_product();
+  // Whether oneDNN runs bf16 LSTM and matmul natively (AVX512-BF16 or AMX);
+  // elsewhere oneDNN 2.6 has no bf16 RNN at all.
+  static bool has_native_bf16();
+
+  // LSTM and Linear layers on this context run their primitives in bf16 from
+  // now on (f32 master weights, f32 gradients and outputs; see lstm_layer.h,
+  // linear.h). Throws where the CPU lacks native bf16. Layers key their
+  // primitives by it, so switching back and forth is safe.
+  void use_bf16(bool on);
+  bool bf16() const { return bf16_; }
 
  private:
   dnnl::engine engine_;
   dnnl::stream stream_;
+  bool bf16_ = false;
 };
 
 }  // namespace nmt

@@ -24,8 +24,11 @@ class ReorderedWeights {
 
   // The master's values in `layout`: the master's own buffer when the layouts
   // agree, otherwise a cached copy, reordered now if the master changed since.
+  // The layout may also differ in data type (e.g. bf16 for bf16 primitives).
   dnnl::memory in_layout(const Tensor& master, const dnnl::memory::desc& layout,
                          DnnContext& context);
+  // A master buffer of at least master_layout's elements (a layer's weights).
+  dnnl::memory in_layout(const float* master, const dnnl::memory::desc& layout, DnnContext& context);
 
  private:
   struct Copy {

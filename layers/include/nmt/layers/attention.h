@@ -61,6 +61,8 @@ class LuongAttention {
   // Uniform in [-1/sqrt(in), 1/sqrt(in)] (PyTorch's nn.Linear default).
   void initialize(uint64_t seed);
   void zero_grad();
+  // After changing W_c or W_a (see Linear::weights_changed).
+  void weights_changed();
 
   // Once per batch: the encoder outputs [S, N, E] to attend to and each
   // sentence's source length (1..S). The tensor is read, not copied: it must

@@ -4,14 +4,20 @@
 // [vocab, dim] can serve directly as the output projection (tied weights).
 // Primitives are created once per row count and reused. An activation, when
 // asked for, runs fused into the forward matmul (a oneDNN post-op).
+// On a bf16 context (DnnContext::use_bf16) the three matmuls read bf16 copies
+// of x, dy and W and write f32 (outputs, dx, and the f32 weight gradient they
+// add into); the copies of W are refreshed after weights_changed().
 
 #include <dnnl.hpp>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
+#include "nmt/core/bf16.h"
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/primitive_cache.h"
+#include "nmt/core/reordered_weights.h"
 
 namespace nmt::layers {
 
@@ -31,6 +37,9 @@ class Linear {
 
   // Use another tensor of shape [out, in] as W (and its gradient): tying.
   void share_weights(float* weights, float* gradient);
+  // After changing W or b (optimizer step, loading): bf16 primitives read
+  // copies made from them.
+  void weights_changed();
 
   int in() const { return in_; }
   int out() const { return out_; }
@@ -45,9 +54,11 @@ class Linear {
  private:
   struct Primitives {
     dnnl::matmul forward, backward_data, backward_weights;
+    dnnl::memory::desc forward_weights, data_weights;  // the layouts W is read in
   };
-  Primitives& primitives_for(int rows);
-  Primitives create_primitives(int rows) const;
+  using Key = std::pair<int, bool>;  // rows, bf16
+  Primitives& primitives_for(int rows, bool bf16);
+  Primitives create_primitives(int rows, bool bf16) const;
 
   DnnContext* context_;
   int in_, out_;
@@ -58,7 +69,10 @@ class Linear {
   float* weight_gradient_;
   std::vector<float> bias_, bias_gradient_;
   static constexpr std::size_t kMaxCachedShapes = 256;  // row counts vary with every batch
-  PrimitiveCache<int, Primitives> cache_{kMaxCachedShapes};
+  PrimitiveCache<Key, Primitives> cache_{kMaxCachedShapes};
+  // bf16: W in each matmul's layout ([in, out] forward, [out, in] for dx).
+  ReorderedWeights forward_weights_, data_weights_;
+  Bf16Buffer x_bf16_, dy_bf16_;
 };
 
 }  // namespace nmt::layers

@@ -27,6 +27,12 @@
 // the weights (optimizer step, loading), call weights_changed(): primitives
 // read copies reordered into their preferred layout, refreshed only then.
 //
+// On a bf16 context (DnnContext::use_bf16) the primitives read and write bf16
+// inputs, outputs and h states (converted from and to the f32 tensors this
+// class hands out) with bf16 copies of the weights, and keep the cell state,
+// the bias, every gradient and the accumulation in f32 (what oneDNN's bf16
+// RNN does). The f32 masters stay what the optimizer updates.
+//
 // Primitives are created once per (T, N, training) and cached. Activations
 // (output, final state, workspace) live in the layer: backward() applies to
 // the most recent forward(..., training = true).
@@ -37,6 +43,7 @@
 #include <tuple>
 #include <vector>
 
+#include "nmt/core/bf16.h"
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/primitive_cache.h"
 #include "nmt/core/reordered_weights.h"
@@ -118,11 +125,13 @@ class LstmLayer {
 
  private:
   struct Primitives;
-  // T, N, training, and the quantization the primitive was made for (0: f32).
-  using ShapeKey = std::tuple<int64_t, int64_t, bool, int>;
+  enum class Arithmetic { f32, bf16, int8 };
+  // T, N, training, arithmetic, and the quantization an int8 primitive was made for.
+  using ShapeKey = std::tuple<int64_t, int64_t, bool, Arithmetic, int>;
 
+  Arithmetic arithmetic(bool training) const;
   std::shared_ptr<Primitives> primitives_for(int64_t steps, int64_t batch, bool training);
-  Primitives create_primitives(int64_t steps, int64_t batch, bool training, bool int8) const;
+  Primitives create_primitives(int64_t steps, int64_t batch, bool training, Arithmetic arithmetic) const;
   dnnl::primitive_attr int8_attr() const;
   void check_state(const Tensor* state, int64_t batch, const char* what) const;
   const Tensor& state_or_zeros(const Tensor* state, int64_t batch);
@@ -155,6 +164,10 @@ class LstmLayer {
   std::vector<float> int8_scales_;      // per gate and unit [4, H], shared by both directions
   std::unique_ptr<ReorderedWeights> int8_layer_copies_, int8_iter_copies_;
   std::vector<std::uint8_t> int8_input_;
+
+  // bf16: the last forward's input, initial h, output and final h, which
+  // backward reads again.
+  Bf16Buffer x_bf16_, initial_h_bf16_, output_bf16_, final_h_bf16_;
 };
 
 }  // namespace nmt::layers

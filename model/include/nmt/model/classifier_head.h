@@ -21,6 +21,7 @@ class ClassifierHead {
   ClassifierHead(DnnContext& dnn, Pooling pooling, int width, int labels);
 
   void initialize(std::uint64_t seed);
+  void weights_changed() { linear_.weights_changed(); }
   std::vector<Parameter> parameters();
   Pooling pooling() const { return pooling_; }
 
