@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # nmt against the same model in PyTorch (bench/pytorch/seq2seq_baseline.py), on
 # the Bible corpus, same data, sizes, batch, optimizer and threads, one run at a
-# time. Prints a table of ratios (nmt / PyTorch).
+# time. Prints a table of ratios (nmt / PyTorch). Where the CPU runs bf16
+# natively, nmt also trains a bf16 model for the same minutes and translates
+# in bf16 too.
 #
 #   bench/compare_pytorch.sh [--minutes M] [--threads N] [--attention A] [--work DIR]
 #
@@ -74,6 +76,19 @@ timed "$work/nmt.train" "$nmt" train --train-src "$data/train.es" --train-tgt "$
 # the final line's rate: training alone, validation and saving left out
 nmt_tok=$(grep -o '([0-9]* tgt tok/s' "$work/nmt.train.log" | tail -n 1 | tr -dc '0-9')
 
+# bf16 runs only where oneDNN finds AVX512-BF16 or AMX; nmt refuses it elsewhere.
+bf16=no
+printf '' | "$nmt" translate -m "$work/nmt.nmt" --precision bf16 --quiet 2>/dev/null && bf16=yes
+if [ $bf16 = yes ]; then
+  step "training nmt in bf16 for $minutes minutes ($threads threads, attention $attention)"
+  rm -f "$work/bf16.nmt" "$work/bf16.nmt.checkpoint"
+  timed "$work/bf16.train" "$nmt" train --train-src "$data/train.es" --train-tgt "$data/train.en" \
+    --source-vocab "$work/spm.model" --target-vocab "$work/spm.model" -m "$work/bf16.nmt" $sizes \
+    --attention "$attention" --max-epochs 0 --max-minutes "$minutes" --threads "$threads" --display-seconds 60 \
+    --precision bf16 2> "$work/bf16.train.log"
+  bf16_tok=$(grep -o '([0-9]* tgt tok/s' "$work/bf16.train.log" | tail -n 1 | tr -dc '0-9')
+fi
+
 step "training PyTorch for $minutes minutes ($threads threads, attention $attention)"
 timed "$work/torch.train" $torch_nmt train --src "$work/train.es.ids" --tgt "$work/train.en.ids" --vocab "$vocab" \
   --model "$work/torch.pt" $sizes --attention "$attention" --minutes "$minutes" --threads "$threads" \
@@ -97,7 +112,11 @@ step "lexical shortlist from the training corpus"
 # nmt's variants: the f32 full-vocabulary search, then each speed-up alone and together.
 variants=(nmt short int8 int8short)
 declare -A variant_options=([nmt]="" [short]="--shortlist $work/nmt.shortlist" [int8]="--precision int8"
-                            [int8short]="--precision int8 --shortlist $work/nmt.shortlist")
+                            [int8short]="--precision int8 --shortlist $work/nmt.shortlist"
+                            [bf16]="--precision bf16" [bf16short]="--precision bf16 --shortlist $work/nmt.shortlist")
+declare -A variant_names=([short]="shortlist" [int8]="int8" [int8short]="int8 + shortlist" [bf16]="bf16"
+                          [bf16short]="bf16 + shortlist")
+[ $bf16 = no ] || variants+=(bf16 bf16short)
 for beam in 1 5; do
   step "translating the test books ($lines lines), beam $beam"
   for variant in "${variants[@]}"; do
@@ -113,7 +132,11 @@ for beam in 1 5; do
   sps[torch$beam]=$(/usr/bin/python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['sentences_per_second'], 1))" "$work/torch.beam$beam.json")
   mem[torch$beam]=$(mib "$work/torch.beam$beam")
   "$nmt" detokenize --ids -m "$work/spm.model" -i "$work/torch.beam$beam.ids" -o "$work/torch.beam$beam.en"
-  for system in "${variants[@]}" torch; do
+  if [ $bf16 = yes ]; then  # the bf16-trained model, translated in f32
+    "$nmt" translate -m "$work/bf16.nmt" -i "$data/test.es" -o "$work/bf16trained.beam$beam.en" --beam-size "$beam" \
+      --threads "$threads" --quiet
+  fi
+  for system in "${variants[@]}" torch $([ $bf16 = no ] || echo bf16trained); do
     bleu[$system$beam]=$(score BLEU "$work/$system.beam$beam.en")
     chrf[$system$beam]=$(score chrF "$work/$system.beam$beam.en")
   done
@@ -124,6 +147,11 @@ lstm_ratio=$("${BUILD_DIR:-$root/build}/bench/lstm/bench_lstm" --threads "$threa
 isa=$("${BUILD_DIR:-$root/build}/bench/train/bench_train" --threads "$threads" --batch 32 --hidden 256 --layers 1 \
   --attention "$attention" --source-length 30 --target-length 30 --repeats 5 | tee "$work/bench_train.txt" | grep -o 'ISA [a-z0-9_]*')
 step_ratio=$(grep -o 'ratio whole step / matmul: [0-9.]*' "$work/bench_train.txt" | grep -o '[0-9.]*$')
+if [ $bf16 = yes ]; then
+  "${BUILD_DIR:-$root/build}/bench/train/bench_train" --threads "$threads" --batch 32 --hidden 256 --layers 1 \
+    --attention "$attention" --source-length 30 --target-length 30 --repeats 5 --precision bf16 > "$work/bench_train_bf16.txt"
+  bf16_step_ratio=$(grep -o 'ratio whole step / matmul: [0-9.]*' "$work/bench_train_bf16.txt" | grep -o '[0-9.]*$')
+fi
 
 {
 echo
@@ -131,15 +159,19 @@ echo "nmt vs PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version_
 printf '%-34s %12s %12s %8s\n' "" "nmt" "PyTorch" "ratio"
 printf '%-34s %12s %12s %8s\n' "training target tokens/s" "$nmt_tok" "$torch_tok" "$(ratio "$nmt_tok" "$torch_tok")"
 printf '%-34s %12s %12s %8s\n' "peak memory in training (MiB)" "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")" "$(ratio "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")")"
+if [ $bf16 = yes ]; then
+  printf '%-34s %12s %12s %8s\n' "  bf16: training target tokens/s" "$bf16_tok" "$torch_tok" "$(ratio "$bf16_tok" "$torch_tok")"
+  printf '%-34s %12s %12s %8s\n' "  bf16: peak memory in training" "$(mib "$work/bf16.train")" "$(mib "$work/torch.train")" "$(ratio "$(mib "$work/bf16.train")" "$(mib "$work/torch.train")")"
+fi
 for beam in 1 5; do
   printf '%-34s %12s %12s %8s\n' "translation sentences/s, beam $beam" "${sps[nmt$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[nmt$beam]}" "${sps[torch$beam]}")"
   printf '%-34s %12s %12s %8s\n' "peak memory translating, beam $beam" "${mem[nmt$beam]}" "${mem[torch$beam]}" "$(ratio "${mem[nmt$beam]}" "${mem[torch$beam]}")"
   printf '%-34s %12s %12s\n' "test BLEU / chrF2, beam $beam" "${bleu[nmt$beam]} / ${chrf[nmt$beam]}" "${bleu[torch$beam]} / ${chrf[torch$beam]}"
-  declare -A variant_names=([short]="shortlist" [int8]="int8" [int8short]="int8 + shortlist")
-  for variant in short int8 int8short; do
+  [ $bf16 = no ] || printf '%-34s %12s\n' "  bf16-trained model: BLEU / chrF2" "${bleu[bf16trained$beam]} / ${chrf[bf16trained$beam]}"
+  for variant in "${variants[@]:1}"; do
     printf '%-34s %12s %12s %8s\n' "  ${variant_names[$variant]}: sentences/s" "${sps[$variant$beam]}" "${sps[torch$beam]}" "$(ratio "${sps[$variant$beam]}" "${sps[torch$beam]}")"
     printf '%-34s %12s\n' "  ${variant_names[$variant]}: BLEU / chrF2" "${bleu[$variant$beam]} / ${chrf[$variant$beam]}"
   done
 done
-echo "nmt LSTM forward+backward / matmul: ${lstm_ratio#fwd+bwd }; whole training step / matmul: $step_ratio"
+echo "nmt LSTM forward+backward / matmul: ${lstm_ratio#fwd+bwd }; whole training step / matmul: $step_ratio$([ $bf16 = no ] || echo "; bf16 whole training step / bf16 matmul: $bf16_step_ratio")"
 } | tee "$work/table.txt"

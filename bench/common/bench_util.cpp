@@ -6,6 +6,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "nmt/core/bf16.h"
 #include "nmt/core/dnn_memory.h"
 
 namespace nmt::bench {
@@ -44,15 +45,22 @@ double matmul_gflops(DnnContext& context, int repeats, std::string& impl) {
   Rng rng(1);
   Tensor a = random_tensor({M, K}, rng), b = random_tensor({K, N}, rng), c({M, N});
   using tag = dnnl::memory::format_tag;
-  const auto a_desc = plain_desc({M, K}, tag::ab), b_desc = plain_desc({K, N}, tag::ab),
-             c_desc = plain_desc({M, N}, tag::ab);
+  // bf16 inputs on a bf16 context (into f32, as the layers do), f32 otherwise.
+  const auto input_type = context.bf16() ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
+  const dnnl::memory::desc a_desc({M, K}, input_type, tag::ab), b_desc({K, N}, input_type, tag::ab);
+  const auto c_desc = plain_desc({M, N}, tag::ab);
   const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_desc, b_desc, c_desc),
                                         context.engine());
   impl = pd.impl_info_str();
   const dnnl::matmul matmul(pd);
+  Bf16Buffer a16, b16;
+  const auto input = [&](const Tensor& values, const dnnl::memory::desc& desc, Bf16Buffer& copy) {
+    if (!context.bf16()) return as_memory(values, desc, context.engine());
+    return dnnl::memory(desc, context.engine(), to_bf16(values.data(), static_cast<std::size_t>(values.size()), copy));
+  };
   const std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, as_memory(a, a_desc, context.engine())},
-      {DNNL_ARG_WEIGHTS, as_memory(b, b_desc, context.engine())},
+      {DNNL_ARG_SRC, input(a, a_desc, a16)},
+      {DNNL_ARG_WEIGHTS, input(b, b_desc, b16)},
       {DNNL_ARG_DST, as_memory(c, c_desc, context.engine())}};
   const double seconds = median_seconds(repeats, [&] {
     matmul.execute(context.stream(), args);

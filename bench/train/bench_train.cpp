@@ -4,7 +4,7 @@
 //
 //   bench_train [--threads N] [--batch N] [--source-length T] [--target-length T]
 //               [--vocab V] [--embedding E] [--hidden H] [--layers L] [--repeats K]
-//               [--attention none|dot|general]
+//               [--attention none|dot|general] [--precision f32|bf16]
 //
 // FLOPs counted (multiply-add = 2): LSTM layers 2*4H*(C+H) per token forward,
 // output projection 2*H*V per target token forward, attention 2*2*S*H (scores
@@ -16,6 +16,7 @@
 #include <string>
 
 #include "bench_util.h"
+#include "nmt/core/precision.h"
 #include "nmt/layers/softmax_cross_entropy.h"
 #include "nmt/model/seq2seq_model.h"
 #include "nmt/tokenization/subword_model.h"
@@ -31,6 +32,7 @@ struct Options {
   int threads = 1, batch = 64, source_length = 30, target_length = 30;
   int vocab = 8000, embedding = 256, hidden = 512, layers = 2, repeats = 10;
   std::string attention = "none";
+  std::string precision = "f32";
 };
 
 Options parse(int argc, char** argv) {
@@ -39,6 +41,7 @@ Options parse(int argc, char** argv) {
     const std::string name = argv[i];
     const int value = std::atoi(argv[i + 1]);
     if (name == "--attention") o.attention = argv[i + 1];
+    else if (name == "--precision") o.precision = argv[i + 1];
     else if (name == "--threads") o.threads = value;
     else if (name == "--batch") o.batch = value;
     else if (name == "--source-length") o.source_length = value;
@@ -77,6 +80,7 @@ int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   DnnContext::set_num_threads(o.threads);
   DnnContext dnn;
+  dnn.use_bf16(parse_precision(o.precision) == Precision::bf16);
   ModelConfig config;
   config.source_vocab_size = config.target_vocab_size = o.vocab;
   config.embedding_size = o.embedding;
@@ -131,17 +135,18 @@ int main(int argc, char** argv) {
   const double matmul_rate = matmul_gflops(dnn, o.repeats, matmul_impl);
   const double step_rate = step_flops / step_seconds * 1e-9;
 
-  std::printf("training step: N=%d T_src=%d T_tgt=%d V=%d E=%d H=%d L=%d attention %s | threads %d | ISA %s\n",
+  std::printf("training step: N=%d T_src=%d T_tgt=%d V=%d E=%d H=%d L=%d attention %s | threads %d | ISA %s | %s\n",
               o.batch, o.source_length, o.target_length, o.vocab, o.embedding, o.hidden, o.layers,
               attention_name(config.attention), DnnContext::num_threads(),
-              DnnContext::cpu_isa_name().c_str());
+              DnnContext::cpu_isa_name().c_str(), dnn.bf16() ? "bf16" : "f32");
   std::printf("whole step:          %8.1f ms  %7.1f GFLOP/s  %8.0f target tokens/s\n", step_seconds * 1e3, step_rate,
               batch.target_tokens / step_seconds);
   std::printf("  projection f+b:    %8.1f ms  (%4.1f%% of the step)\n", projection_seconds * 1e3,
               100 * projection_seconds / step_seconds);
   std::printf("  softmax x-entropy: %8.1f ms  (%4.1f%%)\n", softmax_seconds * 1e3, 100 * softmax_seconds / step_seconds);
   std::printf("  clip + Adam + reorder: %4.1f ms  (%4.1f%%)\n", update_seconds * 1e3, 100 * update_seconds / step_seconds);
-  std::printf("matmul 1920x1024x2048 (%s): %7.1f GFLOP/s\n", matmul_impl.c_str(), matmul_rate);
+  std::printf("matmul 1920x1024x2048 %s (%s): %7.1f GFLOP/s\n", dnn.bf16() ? "bf16" : "f32", matmul_impl.c_str(),
+              matmul_rate);
   std::printf("ratio whole step / matmul: %.2f | peak memory %.0f MiB\n", step_rate / matmul_rate, peak_memory_mib());
   return 0;
 }

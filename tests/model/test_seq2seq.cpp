@@ -234,9 +234,10 @@ BOOST_AUTO_TEST_CASE(weights_round_trip_bit_exact_through_a_model_file) {
 
 namespace {
 
-void check_overfits_twenty_pairs(const std::string& attention) {
+void check_overfits_twenty_pairs(const std::string& attention, bool bf16 = false) {
   const auto started = std::chrono::steady_clock::now();
   nmt::DnnContext dnn;
+  dnn.use_bf16(bf16);  // training and search alike
   nmt::ModelConfig config = tiny_config(false, attention);
   config.source_vocab_size = 20;
   config.target_vocab_size = 20;
@@ -277,8 +278,16 @@ void check_overfits_twenty_pairs(const std::string& attention) {
   BOOST_TEST(errors == 0);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  BOOST_TEST_MESSAGE("overfit with attention " << attention << " in " << seconds << " s");
+  BOOST_TEST_MESSAGE("overfit with attention " << attention << (bf16 ? " in bf16" : "") << " in " << seconds << " s");
 }
+
+struct NativeBf16 {
+  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
+    boost::test_tools::assertion_result result(nmt::DnnContext::has_native_bf16());
+    result.message() << "oneDNN found " << nmt::DnnContext::cpu_isa_name() << ", without native bf16";
+    return result;
+  }
+};
 
 }  // namespace
 
@@ -286,6 +295,12 @@ BOOST_AUTO_TEST_CASE(tiny_model_overfits_twenty_pairs_to_zero_errors) { check_ov
 
 BOOST_AUTO_TEST_CASE(tiny_model_with_attention_overfits_twenty_pairs_to_zero_errors) {
   check_overfits_twenty_pairs("general");
+}
+
+// bf16 training (f32 master weights and Adam) learns the same pairs by heart.
+BOOST_AUTO_TEST_CASE(tiny_model_trained_in_bf16_overfits_twenty_pairs_to_zero_errors,
+                     *boost::unit_test::precondition(NativeBf16())) {
+  check_overfits_twenty_pairs("general", true);
 }
 
 BOOST_AUTO_TEST_CASE(the_logits_of_output_rows_are_those_rows_of_the_whole_forward) {
