@@ -44,6 +44,18 @@ case "$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)" in
   *openblas-openmp*) ;;
   *) echo "compare_pytorch: libblas.so.3 is not OpenBLAS (OpenMP); PyTorch would be unfairly slow" >&2; exit 1 ;;
 esac
+# OpenBLAS picks its kernels from CPUID; a CPU it does not know (seen: a Xeon
+# with AMX in a virtual machine, taken for a Prescott) gets generic kernels at
+# a quarter of the speed. Name the nearest kernel set it has then.
+blas_core=$(OPENBLAS_VERBOSE=2 /usr/bin/python3 -c 'import torch; torch.ones(4, 4) @ torch.ones(4, 4)' 2>&1 |
+  sed -n 's/^Core: //p' | head -n 1)
+case "$blas_core" in
+  Prescott|Core2|Penryn|Dunnington|Nehalem|Atom|Katmai|Coppermine|Northwood|Banias|"")
+    if grep -qw avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX
+    elif grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell; fi
+    [ -z "${OPENBLAS_CORETYPE:-}" ] ||
+      echo "compare_pytorch: OpenBLAS took this CPU for ${blas_core:-an unknown core}; using its $OPENBLAS_CORETYPE kernels" >&2 ;;
+esac
 "$root/scripts/build.sh" >/dev/null
 nmt="${BUILD_DIR:-$root/build}/cli/nmt"
 torch_nmt="/usr/bin/python3 $root/bench/pytorch/seq2seq_baseline.py"
@@ -155,7 +167,7 @@ fi
 
 {
 echo
-echo "nmt vs PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') | $threads threads | $isa | attention $attention | $minutes minutes of training each"
+echo "nmt vs PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') (OpenBLAS ${OPENBLAS_CORETYPE:-$blas_core}) | $threads threads | $isa | attention $attention | $minutes minutes of training each"
 printf '%-34s %12s %12s %8s\n' "" "nmt" "PyTorch" "ratio"
 printf '%-34s %12s %12s %8s\n' "training target tokens/s" "$nmt_tok" "$torch_tok" "$(ratio "$nmt_tok" "$torch_tok")"
 printf '%-34s %12s %12s %8s\n' "peak memory in training (MiB)" "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")" "$(ratio "$(mib "$work/nmt.train")" "$(mib "$work/torch.train")")"
