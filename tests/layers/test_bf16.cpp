@@ -177,10 +177,7 @@ BOOST_AUTO_TEST_CASE(bf16_linear_is_within_its_rounding_bound, *ut::precondition
 BOOST_AUTO_TEST_CASE(bf16_lstm_follows_the_reference, *ut::precondition(NativeBf16())) {
   const int64_t C = 24, H = 16, T = 6, N = 3;
   LstmLayer layer(context, C, H);
-  randomize(layer, rng);
-  for (Tensor* w : {&layer.weights_layer(), &layer.weights_iter()})
-    for (int64_t i = 0; i < w->size(); ++i) (*w)[i] *= 0.3f;  // pre-activations of a trained layer's size
-  layer.weights_changed();
+  randomize_trained_size(layer, rng);
   const Tensor x = random_tensor({T, N, C}, rng), h0 = random_tensor({N, H}, rng), c0 = random_tensor({N, H}, rng);
   const Tensor grad_y = random_tensor({T, N, H}, rng), grad_h = random_tensor({N, H}, rng),
                grad_c = random_tensor({N, H}, rng);
@@ -223,10 +220,7 @@ BOOST_AUTO_TEST_CASE(bf16_lstm_follows_the_reference, *ut::precondition(NativeBf
 BOOST_AUTO_TEST_CASE(bf16_bidirectional_lstm_follows_f32, *ut::precondition(NativeBf16())) {
   const int64_t C = 12, H = 10, T = 5, N = 4;
   LstmLayer layer(context, C, H, LstmDirection::bidirectional_concat);
-  randomize(layer, rng);
-  for (Tensor* w : {&layer.weights_layer(), &layer.weights_iter()})
-    for (int64_t i = 0; i < w->size(); ++i) (*w)[i] *= 0.3f;
-  layer.weights_changed();
+  randomize_trained_size(layer, rng);
   const Tensor x = random_tensor({T, N, C}, rng);
   context.use_bf16(false);
   layer.forward(x, {}, false);

@@ -108,10 +108,7 @@ BOOST_AUTO_TEST_CASE(int8_lstm_follows_the_reference) {
   const int64_t C = 24, H = 16, T = 6, N = 3;
   const float input_bound = 2.5f;
   LstmLayer layer(context, C, H);
-  randomize(layer, rng);
-  for (Tensor* w : {&layer.weights_layer(), &layer.weights_iter()})
-    for (int64_t i = 0; i < w->size(); ++i) (*w)[i] *= 0.3f;  // pre-activations of a trained layer's size
-  layer.weights_changed();
+  randomize_trained_size(layer, rng);
   const Tensor x = random_tensor({T, N, C}, rng, input_bound);
   const Tensor h0 = random_tensor({N, H}, rng), c0 = random_tensor({N, H}, rng);
   const ReferenceTrace expected =
@@ -155,10 +152,7 @@ BOOST_AUTO_TEST_CASE(int8_lstm_follows_the_reference) {
 BOOST_AUTO_TEST_CASE(int8_bidirectional_lstm_follows_f32) {
   const int64_t C = 12, H = 10, T = 5, N = 4;
   LstmLayer layer(context, C, H, LstmDirection::bidirectional_concat);
-  randomize(layer, rng);
-  for (Tensor* w : {&layer.weights_layer(), &layer.weights_iter()})
-    for (int64_t i = 0; i < w->size(); ++i) (*w)[i] *= 0.3f;
-  layer.weights_changed();
+  randomize_trained_size(layer, rng);
   const Tensor x = random_tensor({T, N, C}, rng);
   layer.forward(x, {}, false);
   const Values output = to_values(layer.output()), final_h = to_values(layer.final_h());

@@ -43,6 +43,13 @@ void randomize(LstmLayer& layer, Rng& rng) {
   layer.weights_changed();
 }
 
+void randomize_trained_size(LstmLayer& layer, Rng& rng) {
+  randomize(layer, rng);
+  for (Tensor* w : {&layer.weights_layer(), &layer.weights_iter()})
+    for (int64_t i = 0; i < w->size(); ++i) (*w)[i] *= 0.3f;
+  layer.weights_changed();
+}
+
 namespace {
 
 // Direction d of a parameter with a leading direction axis.

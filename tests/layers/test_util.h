@@ -39,6 +39,9 @@ double dot(const Values& a, const Values& b);
 
 // Weights and bias uniform in [-0.8, 0.8], then weights_changed().
 void randomize(layers::LstmLayer& layer, Rng& rng);
+// randomize(), then weights scaled by 0.3 (to [-0.24, 0.24]): pre-activations
+// of a trained layer's size, for the low-precision tests.
+void randomize_trained_size(layers::LstmLayer& layer, Rng& rng);
 // The reference with the layer's (float) parameters; for a unidirectional
 // layer, and for a bidirectional one its two directions.
 ReferenceLstm reference_of(const layers::LstmLayer& layer);
