@@ -149,27 +149,39 @@ int create_temporary_file(const std::string& path, std::string& temp) {
 }
 
 void write_file_atomically(const std::string& path, std::string_view bytes) {
+  write_file_atomically(path, [bytes](const ByteSink& sink) { sink(bytes); });
+}
+
+void write_file_atomically(const std::string& path, const std::function<void(const ByteSink&)>& write_content) {
   std::string temp;
   const int fd = create_temporary_file(path, temp);
-  const char* data = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t written = ::write(fd, data, left);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      const std::string reason = errno_text();
-      ::close(fd);
-      ::unlink(temp.c_str());
-      release_temporary(temp);
-      throw Error(path, "write failed: " + reason);
+  const auto remove_temporary = [&] {
+    ::unlink(temp.c_str());
+    release_temporary(temp);
+  };
+  const ByteSink sink = [&](std::string_view bytes) {
+    const char* data = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+      const ssize_t written = ::write(fd, data, left);
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        throw Error(path, "write failed: " + errno_text());
+      }
+      data += written;
+      left -= static_cast<std::size_t>(written);
     }
-    data += written;
-    left -= static_cast<std::size_t>(written);
+  };
+  try {
+    write_content(sink);
+  } catch (...) {  // a failed write, or the content's own error: nothing is left behind
+    ::close(fd);
+    remove_temporary();
+    throw;
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const std::string reason = errno_text();
-    ::unlink(temp.c_str());
-    release_temporary(temp);
+    remove_temporary();
     throw Error(path, "cannot flush to disk: " + reason);
   }
   const bool renamed = std::rename(temp.c_str(), path.c_str()) == 0;

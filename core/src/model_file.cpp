@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
 
 #include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
@@ -75,22 +77,44 @@ void ModelFileWriter::add_floats(const std::string& name, const std::vector<std:
   add(name, std::move(bytes));
 }
 
-std::string ModelFileWriter::serialize() const {
-  std::string out(kMagic);
-  append(out, kModelFormatVersion);
-  append(out, static_cast<std::uint32_t>(sections_.size()));
+void ModelFileWriter::write(const std::function<void(std::string_view)>& sink) const {
+  XXH64_state_t* state = XXH64_createState();
+  if (state == nullptr) throw std::bad_alloc();
+  const std::unique_ptr<XXH64_state_t, decltype(&XXH64_freeState)> owned(state, XXH64_freeState);
+  XXH64_reset(state, 0);
+  const auto put = [&](std::string_view bytes) {
+    XXH64_update(state, bytes.data(), bytes.size());
+    sink(bytes);
+  };
+  std::string header(kMagic);
+  append(header, kModelFormatVersion);
+  append(header, static_cast<std::uint32_t>(sections_.size()));
+  put(header);
   for (const auto& [name, bytes] : sections_) {
-    append(out, static_cast<std::uint32_t>(name.size()));
-    out += name;
-    append(out, static_cast<std::uint64_t>(bytes.size()));
-    out += bytes;
+    header.clear();
+    append(header, static_cast<std::uint32_t>(name.size()));
+    header += name;
+    append(header, static_cast<std::uint64_t>(bytes.size()));
+    put(header);
+    put(bytes);
   }
-  append(out, static_cast<std::uint64_t>(XXH64(out.data(), out.size(), 0)));
+  header.clear();
+  append(header, static_cast<std::uint64_t>(XXH64_digest(state)));
+  sink(header);
+}
+
+std::string ModelFileWriter::serialize() const {
+  std::size_t size = kMagic.size() + 2 * sizeof(std::uint32_t) + sizeof(std::uint64_t);
+  for (const auto& [name, bytes] : sections_)
+    size += sizeof(std::uint32_t) + name.size() + sizeof(std::uint64_t) + bytes.size();
+  std::string out;
+  out.reserve(size);
+  write([&out](std::string_view bytes) { out += bytes; });
   return out;
 }
 
 void ModelFileWriter::save(const std::string& path) const {
-  write_file_atomically(path, serialize());
+  write_file_atomically(path, [this](const ByteSink& sink) { write(sink); });
 }
 
 ModelFileReader ModelFileReader::load(const std::string& path) {

@@ -63,3 +63,35 @@ BOOST_AUTO_TEST_CASE(a_link_at_the_target_is_replaced_not_written_through) {
   BOOST_TEST(nmt::read_file(path) == "model");
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(content_written_piece_by_piece_is_the_pieces_in_order) {
+  const fs::path dir = fs::temp_directory_path() / "nmt_test_atomic_pieces";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "m.nmt").string();
+  const std::string large(3u << 20, 'z');  // beyond one write() of a pipe or small buffer
+  nmt::write_file_atomically(path, [&](const nmt::ByteSink& sink) {
+    sink("head|");
+    sink(large);
+    sink(std::string_view("\0|tail", 6));
+  });
+  BOOST_TEST(nmt::read_file(path) == "head|" + large + std::string("\0|tail", 6));
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(content_that_fails_midway_leaves_the_old_file_and_no_temporary) {
+  const fs::path dir = fs::temp_directory_path() / "nmt_test_atomic_fail";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "m.nmt").string();
+  nmt::write_file_atomically(path, "old model");
+  BOOST_CHECK_EXCEPTION(nmt::write_file_atomically(path,
+                                                   [](const nmt::ByteSink& sink) {
+                                                     sink("half of a new model");
+                                                     throw nmt::Error("m.nmt", "weights are NaN");
+                                                   }),
+                        nmt::Error, [](const nmt::Error& e) { return std::string(e.what()) == "m.nmt: weights are NaN"; });
+  BOOST_TEST(nmt::read_file(path) == "old model");
+  BOOST_TEST(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+  fs::remove_all(dir);
+}

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
+#include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
 #include "nmt/core/model_file.h"
 
@@ -30,6 +32,15 @@ BOOST_AUTO_TEST_CASE(model_file_round_trip_is_bit_exact) {
   reader.read_floats("encoder/weights", {2, 3}, weights.data());
   const std::vector<float> expected{0.5f, -1.25f, 3.0e-8f, 7.0f, -0.0f, 1.0e30f};
   BOOST_TEST(std::memcmp(weights.data(), expected.data(), 6 * sizeof(float)) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(save_writes_the_serialized_bytes_without_assembling_them) {
+  const std::string path = (std::filesystem::temp_directory_path() / "nmt_test_model_file_save.nmt").string();
+  sample_model().save(path);
+  BOOST_TEST(nmt::read_file(path) == sample_model().serialize());
+  const auto reader = nmt::ModelFileReader::load(path);  // checksummed in one piece there
+  BOOST_TEST(reader.section("config") == R"({"hidden": 4})");
+  std::filesystem::remove(path);
 }
 
 BOOST_AUTO_TEST_CASE(every_truncation_is_rejected) {

@@ -180,13 +180,19 @@ int Distributed::max(int value, const char* what) {
   return result;
 }
 
+// Rank 0's side of a broadcast is watched: the others are waiting for it
+// already (or hung), and a message over the eager limit (a training state with
+// a long history) is not sent until they take it. Their side is not (see the
+// header).
 void Distributed::broadcast(float* values, std::size_t count) {
   if (size_ == 1) return;
+  const Watched watched(is_root() ? watchdog_.get() : nullptr, "a broadcast from rank 0");
   broadcast_bytes(values, count * sizeof(float));
 }
 
 void Distributed::broadcast(std::string& bytes) {
   if (size_ == 1) return;
+  const Watched watched(is_root() ? watchdog_.get() : nullptr, "a broadcast from rank 0");
   unsigned long long size = bytes.size();
   broadcast_bytes(&size, sizeof size);
   bytes.resize(static_cast<std::size_t>(size));

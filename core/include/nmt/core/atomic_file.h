@@ -2,6 +2,7 @@
 // Files a user made are never left half-written: content goes to a temporary
 // file beside the target, is flushed to disk, then renamed over the target.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,12 @@ namespace nmt {
 // through a symbolic link; temporaries of PATH left by processes that died
 // mid-write are removed first.
 void write_file_atomically(const std::string& path, std::string_view bytes);
+
+// The same for content made piece by piece: write_content calls its argument
+// with each piece in order, so a large file (a checkpoint) never has to be
+// assembled in memory first.
+using ByteSink = std::function<void(std::string_view)>;
+void write_file_atomically(const std::string& path, const std::function<void(const ByteSink&)>& write_content);
 
 // Creates PATH.tmp.PID.RANDOM exclusively, never through a link, after removing
 // stale temporaries of PATH; returns its descriptor and sets temp to its name.

@@ -10,6 +10,11 @@ namespace nmt {
 
 class DnnContext {
  public:
+  // The first context limits oneDNN's own primitive cache to this many
+  // primitives (see dnn_context.cpp), unless ONEDNN_PRIMITIVE_CACHE_CAPACITY
+  // is set.
+  static constexpr int kOneDnnPrimitiveCacheCapacity = 64;
+
   DnnContext();
   DnnContext(const DnnContext&) = delete;
   DnnContext& operator=(const DnnContext&) = delete;

@@ -10,6 +10,7 @@
 //   u64 XXH64 of everything above (seed 0)
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -29,10 +30,15 @@ class ModelFileWriter {
   void add_floats(const std::string& name, const std::vector<std::int64_t>& shape,
                   const float* values);
   std::string serialize() const;
-  // Serializes and writes atomically (temp file, fsync, rename).
+  // Writes atomically (temp file, fsync, rename), section by section: the
+  // file is never assembled in memory (a checkpoint of the default model is
+  // about 100 MB, and a whole copy of it was most of training's peak memory).
   void save(const std::string& path) const;
 
  private:
+  // The file's bytes in order, to sink, which also sees the checksum last.
+  void write(const std::function<void(std::string_view)>& sink) const;
+
   std::map<std::string, std::string> sections_;
 };
 

@@ -60,7 +60,8 @@ class Distributed {
 
   // Rank 0's values or bytes to every rank. The others wait without spinning
   // a core (they wait while rank 0 validates and writes files), and without
-  // the watchdog: how long that takes has no bound.
+  // the watchdog: how long that takes has no bound. Rank 0's own wait (for
+  // ranks that should be waiting already) is watched.
   void broadcast(float* values, std::size_t count);
   void broadcast(std::string& bytes);
 
