@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
 #include "options.h"
 
@@ -71,12 +72,43 @@ std::vector<std::string> value_text(const boost::any& value, const std::string& 
 
 }  // namespace
 
+namespace {
+
+std::string normalize_line_breaks(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') {
+      out += text[i];
+    } else {
+      out += '\n';
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void store_config_file(const std::string& path, const po::options_description& options, po::variables_map& vm) {
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const Error&) {
+    config_error(path, 0, "cannot open config file");
+  }
+  // YAML's line breaks are LF, CRLF and a lone CR, all read as LF; yaml-cpp
+  // keeps a CR that ends the file in the last value, which then differs from
+  // what --dump-config writes and reads back (found by fuzz_config_file).
+  text = normalize_line_breaks(text);
+  // A NUL byte is no text (and yaml-cpp's emitter cuts a value at it).
+  const auto nul = text.find('\0');
+  if (nul != std::string::npos)
+    config_error(path, static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')) + 1,
+                 "a NUL byte: a config file is text");
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    config_error(path, 0, "cannot open config file");
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     config_error(path, static_cast<std::size_t>(e.mark.line) + 1, "not valid YAML: " + e.msg);
   }

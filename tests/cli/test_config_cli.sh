@@ -55,6 +55,12 @@ expect_exit 2 "not YAML" -- "$nmt" translate -m x.nmt -c broken.yml
 expect_contains "not YAML message" "$stderr" "broken.yml:"
 expect_exit 2 "missing config file" -- "$nmt" translate -m x.nmt -c nope.yml
 expect_contains "missing config message" "$stderr" "nope.yml: cannot open config file"
+printf 'beam-size: 3\nalpha: 0.7\0\n' > nul.yml
+expect_exit 2 "a NUL byte" -- "$nmt" translate -m x.nmt -c nul.yml
+expect_contains "a NUL byte: file and line" "$stderr" "nul.yml:2: a NUL byte"
+printf 'beam-size: 3\r\nalpha: 0.7\r' > crlf.yml
+printf 'beam-size: 3\nalpha: 0.7\n' > lf.yml
+expect_equal "CRLF and a CR at the end read as LF" "$(dump -c crlf.yml)" "$(dump -c lf.yml)"
 printf '' > empty.yml
 expect_equal "an empty file sets nothing" "$(dump -c empty.yml)" "$(dump)"
 
