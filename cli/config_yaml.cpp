@@ -70,10 +70,6 @@ std::vector<std::string> value_text(const boost::any& value, const std::string& 
   throw Error("--" + option + ": cannot write its value to a config file (unsupported type)");
 }
 
-}  // namespace
-
-namespace {
-
 std::string normalize_line_breaks(const std::string& text) {
   std::string out;
   out.reserve(text.size());

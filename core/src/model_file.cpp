@@ -77,7 +77,7 @@ void ModelFileWriter::add_floats(const std::string& name, const std::vector<std:
   add(name, std::move(bytes));
 }
 
-void ModelFileWriter::write(const std::function<void(std::string_view)>& sink) const {
+void ModelFileWriter::write(const ByteSink& sink) const {
   XXH64_state_t* state = XXH64_createState();
   if (state == nullptr) throw std::bad_alloc();
   const std::unique_ptr<XXH64_state_t, decltype(&XXH64_freeState)> owned(state, XXH64_freeState);

@@ -9,10 +9,20 @@
 
 namespace fs = std::filesystem;
 
-BOOST_AUTO_TEST_CASE(atomic_write_replaces_content_and_leaves_no_temp_file) {
-  const fs::path dir = fs::temp_directory_path() / "nmt_test_atomic";
+namespace {
+
+// An empty directory of this name under the system's temporary directory.
+fs::path fresh_directory(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(atomic_write_replaces_content_and_leaves_no_temp_file) {
+  const fs::path dir = fresh_directory("nmt_test_atomic");
   const std::string path = (dir / "model.bin").string();
   nmt::write_file_atomically(path, "first version");
   nmt::write_file_atomically(path, std::string("second\0version", 14));
@@ -31,9 +41,7 @@ BOOST_AUTO_TEST_CASE(atomic_write_into_missing_directory_fails_with_the_path) {
 }
 
 BOOST_AUTO_TEST_CASE(temporaries_of_dead_writers_are_removed_and_live_ones_kept) {
-  const fs::path dir = fs::temp_directory_path() / "nmt_test_atomic_stale";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = fresh_directory("nmt_test_atomic_stale");
   const std::string path = (dir / "m.nmt").string();
   // A process id no process has: beyond the kernel's pid_max (at most 2^22).
   const std::string dead = path + ".tmp.99999999.0badcafe";
@@ -51,9 +59,7 @@ BOOST_AUTO_TEST_CASE(temporaries_of_dead_writers_are_removed_and_live_ones_kept)
 }
 
 BOOST_AUTO_TEST_CASE(a_link_at_the_target_is_replaced_not_written_through) {
-  const fs::path dir = fs::temp_directory_path() / "nmt_test_atomic_link";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = fresh_directory("nmt_test_atomic_link");
   const std::string victim = (dir / "victim.txt").string(), path = (dir / "m.nmt").string();
   nmt::write_file_atomically(victim, "precious");
   fs::create_symlink(victim, path);
@@ -65,9 +71,7 @@ BOOST_AUTO_TEST_CASE(a_link_at_the_target_is_replaced_not_written_through) {
 }
 
 BOOST_AUTO_TEST_CASE(content_written_piece_by_piece_is_the_pieces_in_order) {
-  const fs::path dir = fs::temp_directory_path() / "nmt_test_atomic_pieces";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = fresh_directory("nmt_test_atomic_pieces");
   const std::string path = (dir / "m.nmt").string();
   const std::string large(3u << 20, 'z');  // beyond one write() of a pipe or small buffer
   nmt::write_file_atomically(path, [&](const nmt::ByteSink& sink) {
@@ -80,9 +84,7 @@ BOOST_AUTO_TEST_CASE(content_written_piece_by_piece_is_the_pieces_in_order) {
 }
 
 BOOST_AUTO_TEST_CASE(content_that_fails_midway_leaves_the_old_file_and_no_temporary) {
-  const fs::path dir = fs::temp_directory_path() / "nmt_test_atomic_fail";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = fresh_directory("nmt_test_atomic_fail");
   const std::string path = (dir / "m.nmt").string();
   nmt::write_file_atomically(path, "old model");
   BOOST_CHECK_EXCEPTION(nmt::write_file_atomically(path,

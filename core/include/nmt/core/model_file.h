@@ -10,11 +10,12 @@
 //   u64 XXH64 of everything above (seed 0)
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "nmt/core/atomic_file.h"
 
 namespace nmt {
 
@@ -37,7 +38,7 @@ class ModelFileWriter {
 
  private:
   // The file's bytes in order, to sink, which also sees the checksum last.
-  void write(const std::function<void(std::string_view)>& sink) const;
+  void write(const ByteSink& sink) const;
 
   std::map<std::string, std::string> sections_;
 };
