@@ -44,4 +44,12 @@ void DecoderState::gather(const std::vector<int>& origins, DecoderState& into) c
     into.source_rows[r] = source_rows[static_cast<std::size_t>(origins[r])];
 }
 
+int compacted_row_count(int live) {
+  if (live < 1) throw Error("compacted_row_count: " + std::to_string(live) + " live rows");
+  int power = 1;
+  while (power * 2 <= live) power *= 2;
+  if (power == live) return live;
+  return live <= power + power / 2 ? power + power / 2 : power * 2;
+}
+
 }  // namespace nmt

@@ -276,14 +276,18 @@ void LuongAttention::step(const Tensor& states, const AttentionSource& source, c
   const float* keys = type_ == AttentionType::general ? source.keys.data() : outputs.data();
   weights.resize({N, S});
   step_combined_.resize({N, C});
-  // Plain loops rather than a oneDNN product per row or run of rows: one step
-  // is a few dot products per row, and each oneDNN call would pay for
-  // dispatch and a parallel region.
   for (int64_t r = 0; r < N; ++r) {
     const int sentence = rows[static_cast<std::size_t>(r)];
     if (sentence < 0 || sentence >= sentences)
       throw Error("attention: row " + std::to_string(r) + " reads sentence " + std::to_string(sentence) + " of " +
                   std::to_string(sentences));
+  }
+  // Plain loops rather than a oneDNN product per row or run of rows: one step
+  // is a few dot products per row, and each oneDNN call would pay for
+  // dispatch and a parallel region of its own.
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < N; ++r) {
+    const int sentence = rows[static_cast<std::size_t>(r)];
     const int64_t length = source.lengths[static_cast<std::size_t>(sentence)];
     const float* state = states.data() + r * H;
     float* weight = weights.data() + r * S;
@@ -296,9 +300,8 @@ void LuongAttention::step(const Tensor& states, const AttentionSource& source, c
       const float* value = outputs.data() + (j * sentences + sentence) * E;
       for (int64_t e = 0; e < E; ++e) attended[e] += weight[j] * value[e];
     }
+    std::copy_n(state, H, attended + E);
   }
-  for (int64_t row = 0; row < N; ++row)
-    std::copy_n(states.data() + row * H, H, step_combined_.data() + row * C + E);
   output.resize({N, H});
   combine_.forward(step_combined_.data(), static_cast<int>(N), output.data());  // tanh fused
 }

@@ -23,14 +23,15 @@ NMT_VECTOR_CLONES float row_max(const float* row, int vocab) {
   return max;
 }
 
-// log(sum(exp(row))) computed stably.
-NMT_VECTOR_CLONES float log_sum_exp(const float* row, int vocab) {
-  const float max = row_max(row, vocab);
+// log(sum(exp(row))) computed stably, max being the row's largest entry.
+NMT_VECTOR_CLONES float log_sum_exp(const float* row, int vocab, float max) {
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (int j = 0; j < vocab; ++j) sum += std::exp(row[j] - max);
   return std::log(sum) + max;
 }
+
+float log_sum_exp(const float* row, int vocab) { return log_sum_exp(row, vocab, row_max(row, vocab)); }
 
 NMT_VECTOR_CLONES float row_sum(const float* row, int vocab) {
   float sum = 0.0f;
@@ -112,6 +113,21 @@ void log_softmax(float* values, int rows, int vocab) {
   for (int r = 0; r < rows; ++r) {
     float* row = values + static_cast<std::size_t>(r) * vocab;
     subtract(row, vocab, log_sum_exp(row, vocab));
+  }
+}
+
+void pick_log_probabilities(const float* logits, int rows, int vocab, int* columns, float* log_probs) {
+#pragma omp parallel for schedule(static)
+  for (int r = 0; r < rows; ++r) {
+    if (columns[r] == kSkipRow) continue;
+    const float* row = logits + static_cast<std::size_t>(r) * vocab;
+    const float max = row_max(row, vocab);
+    if (columns[r] == kBestColumn) {
+      // No entry equals the maximum only where a NaN made it meaningless.
+      const float* best = std::find(row, row + vocab, max);
+      columns[r] = best == row + vocab ? 0 : static_cast<int>(best - row);
+    }
+    log_probs[r] = row[columns[r]] - log_sum_exp(row, vocab, max);
   }
 }
 

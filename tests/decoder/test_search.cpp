@@ -168,20 +168,25 @@ BOOST_DATA_TEST_CASE(n_best_lists_are_sorted_distinct_and_at_most_n_long,
                     nmt::Error);
 }
 
+// Searches drop the rows of finished sentences as they go (compacted_row_count),
+// so a sentence's rows move while it is decoded: the outputs, scores and
+// attention histories must still be those of the sentence searched alone.
 BOOST_DATA_TEST_CASE(batched_translation_equals_one_sentence_at_a_time,
                      boost::unit_test::data::make(kAttentions), attention) {
   TinyModel model(6, attention);
   std::vector<std::vector<int>> sources;
-  for (int length : {3, 5, 3, 0, 7, 5, 3}) {
-    auto more = random_sources(2, length, 100 + static_cast<uint64_t>(sources.size()));
+  for (int length : {3, 5, 3, 0, 7, 5, 3, 9, 2, 6, 4, 8}) {
+    auto more = random_sources(3, length, 100 + static_cast<uint64_t>(sources.size()));
     sources.insert(sources.end(), more.begin(), more.end());
   }
   nmt::Translator translator(model.network);
-  for (const auto& options : {beam_options(1, 1, nmt::LengthNormalization::wu),
-                              beam_options(4, 3, nmt::LengthNormalization::wu)}) {
+  for (auto options : {beam_options(1, 1, nmt::LengthNormalization::wu),
+                       beam_options(4, 3, nmt::LengthNormalization::wu)}) {
+    options.attention_history = attention != std::string("none");
     const auto batched = translator.translate_ids(sources, options, {64, 0});
     const auto by_tokens = translator.translate_ids(sources, options, {64, 10});
     const auto single = translator.translate_ids(sources, options, {1, 0});
+    std::vector<std::size_t> lengths;
     for (std::size_t i = 0; i < sources.size(); ++i) {
       BOOST_TEST_REQUIRE(batched[i].size() == single[i].size());
       BOOST_TEST_REQUIRE(by_tokens[i].size() == single[i].size());
@@ -190,8 +195,37 @@ BOOST_DATA_TEST_CASE(batched_translation_equals_one_sentence_at_a_time,
         BOOST_TEST(by_tokens[i][k].tokens == single[i][k].tokens);
         BOOST_TEST(std::abs(batched[i][k].log_probability - single[i][k].log_probability) <=
                    kLogProbabilityTolerance);
+        BOOST_TEST_REQUIRE(batched[i][k].attention.size() == single[i][k].attention.size());
+        for (std::size_t t = 0; t < single[i][k].attention.size(); ++t) {
+          const auto &found = batched[i][k].attention[t], &expected = single[i][k].attention[t];
+          BOOST_TEST_REQUIRE(found.size() == expected.size());
+          for (std::size_t j = 0; j < found.size(); ++j)
+            BOOST_TEST(std::abs(found[j] - expected[j]) <= 1e-4f, "sentence " << i << ", token " << t);
+        }
       }
       if (sources[i].empty()) BOOST_TEST((single[i].size() == 1 && single[i][0].tokens.empty()));
+      lengths.push_back(single[i][0].tokens.size());
     }
+    // The batch of 36 rows (per beam) shrank: a third of its sentences ended
+    // before its longest output did.
+    const auto longest = *std::max_element(lengths.begin(), lengths.end());
+    BOOST_TEST(std::count_if(lengths.begin(), lengths.end(), [&](std::size_t n) { return n < longest; }) >= 12);
   }
+}
+
+BOOST_AUTO_TEST_CASE(compacted_row_counts_are_few_and_hold_every_live_row) {
+  const std::vector<int> expected{1, 2, 3, 4, 6, 6, 8, 8, 12, 12, 12, 12, 16};
+  for (int live = 1; live <= 13; ++live) BOOST_TEST(nmt::compacted_row_count(live) == expected[live - 1]);
+  BOOST_TEST(nmt::compacted_row_count(64) == 64);
+  BOOST_TEST(nmt::compacted_row_count(65) == 96);
+  BOOST_TEST(nmt::compacted_row_count(97) == 128);
+  std::set<int> counts;
+  for (int live = 1; live <= 320; ++live) {
+    const int rows = nmt::compacted_row_count(live);
+    BOOST_TEST(rows >= live);
+    BOOST_TEST(3 * (rows - live) < rows + 2);  // at most a third padding (past 1, 2, 3 rows)
+    counts.insert(rows);
+  }
+  BOOST_TEST(counts.size() == 17u);  // 1, 2, 3, 4, 6, ... 256, 384
+  BOOST_CHECK_THROW(nmt::compacted_row_count(0), nmt::Error);
 }

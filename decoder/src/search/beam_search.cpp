@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 
 #include "nmt/decoder/search/length_normalization.h"
 #include "nmt/layers/softmax_cross_entropy.h"
@@ -103,7 +104,7 @@ class BatchBeams {
         max_lengths_(max_lengths), options_(options),
         sentences_(static_cast<std::size_t>(start.rows())),
         previous_(sentences_.size() * static_cast<std::size_t>(beam_size_), start_id),
-        origins_(previous_.size()), trace_(options.attention_history) {
+        origins_(previous_.size()), slot_of_(sentences_.size()), trace_(options.attention_history) {
     // One live beam to start with: K copies of <s> would fill the beam with
     // duplicates.
     for (std::size_t b = 0; b < sentences_.size(); ++b) {
@@ -114,6 +115,7 @@ class BatchBeams {
     }
     // The first step's rows: sentence b's start row, K times.
     for (std::size_t r = 0; r < origins_.size(); ++r) origins_[r] = static_cast<int>(r) / beam_size_;
+    std::iota(slot_of_.begin(), slot_of_.end(), 0);
   }
 
   int undone() const {
@@ -125,23 +127,35 @@ class BatchBeams {
   AttentionTrace& trace() { return trace_; }
 
   // log_probs: [batch * K, columns] of the step that produced output token `step`.
+  // Then drops the rows of sentences that are done (compacted_row_count).
   void advance(const float* log_probs, int vocab, int step) {
     const int K = beam_size_;
+    std::iota(origins_.begin(), origins_.end(), 0);  // done sentences and padding carry on in place
+    // The scan of K x V extensions per sentence is most of a step's own work:
+    // sentences in parallel, then the beams updated in order.
+    candidates_.resize(sentences_.size());
+    const int sentences = static_cast<int>(sentences_.size());
+#pragma omp parallel for schedule(dynamic, 4)
+    for (int b = 0; b < sentences; ++b) {
+      const Sentence& sentence = sentences_[static_cast<std::size_t>(b)];
+      if (sentence.done || step == max_lengths_[static_cast<std::size_t>(b)]) continue;
+      const float* rows = log_probs + static_cast<std::size_t>(slot_of_[b] * K) * vocab;
+      best_candidates(rows, sentence.beams, vocab, 2 * K, candidates_[static_cast<std::size_t>(b)]);
+    }
     for (std::size_t b = 0; b < sentences_.size(); ++b) {
       Sentence& sentence = sentences_[b];
-      const int first_row = static_cast<int>(b) * K;
-      for (int k = 0; k < K; ++k) origins_[first_row + k] = first_row + k;
       if (sentence.done) continue;
+      const int first_row = slot_of_[b] * K;
       const float* rows = log_probs + static_cast<std::size_t>(first_row) * vocab;
       const int max_length = max_lengths_[b];
       if (step == max_length) {
         finish_all(sentence, rows, vocab, first_row, step);
         continue;
       }
-      best_candidates(rows, sentence.beams, vocab, 2 * K, candidates_);
+      const std::vector<Candidate>& candidates = candidates_[b];
       next_.clear();
-      for (std::size_t rank = 0; rank < candidates_.size(); ++rank) {
-        const Candidate& c = candidates_[rank];
+      for (std::size_t rank = 0; rank < candidates.size(); ++rank) {
+        const Candidate& c = candidates[rank];
         const int k = c.index / vocab, column = c.index % vocab;
         const int token = columns_ ? (*columns_)[static_cast<std::size_t>(column)] : column;
         const Beam& parent = sentence.beams[static_cast<std::size_t>(k)];
@@ -163,6 +177,7 @@ class BatchBeams {
       sentence.beams.swap(next_);
       sentence.done = is_done(sentence, step + 1, max_length);
     }
+    compact();
   }
 
   std::vector<std::vector<Hypothesis>> results() {
@@ -185,6 +200,30 @@ class BatchBeams {
   }
 
  private:
+  // The K rows of each sentence not done move to slots 0, 1, ... of the next
+  // step, padded with copies of slot 0, when that makes fewer rows.
+  void compact() {
+    const int K = beam_size_, live = undone(), slots = static_cast<int>(origins_.size()) / K;
+    if (live == 0 || compacted_row_count(live) >= slots) return;
+    const auto rows = static_cast<std::size_t>(compacted_row_count(live) * K);
+    kept_origins_.clear();
+    kept_previous_.clear();
+    for (std::size_t b = 0; b < sentences_.size(); ++b) {
+      if (sentences_[b].done) continue;
+      const auto first = origins_.begin() + slot_of_[b] * K;
+      kept_origins_.insert(kept_origins_.end(), first, first + K);
+      const auto tokens = previous_.begin() + slot_of_[b] * K;
+      kept_previous_.insert(kept_previous_.end(), tokens, tokens + K);
+      slot_of_[b] = static_cast<int>(kept_origins_.size()) / K - 1;
+    }
+    for (std::size_t r = kept_origins_.size(); r < rows; ++r) {
+      kept_origins_.push_back(kept_origins_[r % static_cast<std::size_t>(K)]);
+      kept_previous_.push_back(kept_previous_[r % static_cast<std::size_t>(K)]);
+    }
+    origins_.swap(kept_origins_);
+    previous_.swap(kept_previous_);
+  }
+
   // beam followed by </s>, whose trace entry is `trace`.
   void finish(Sentence& sentence, const Beam& beam, float log_probability, int trace) {
     const int length = static_cast<int>(beam.tokens.size()) + 1;
@@ -225,9 +264,12 @@ class BatchBeams {
   const std::vector<int>& max_lengths_;
   const DecodingOptions& options_;
   std::vector<Sentence> sentences_;
-  std::vector<int> previous_;  // [batch * K]: the token each row feeds next
-  std::vector<int> origins_;   // [batch * K]: the row of the last step each row continues
-  std::vector<Candidate> candidates_;
+  // Rows: slot s holds the K beams of one sentence at rows s * K .. s * K + K - 1.
+  std::vector<int> previous_;  // [slots * K]: the token each row feeds next
+  std::vector<int> origins_;   // [slots * K]: the row of the last step each row continues
+  std::vector<int> slot_of_;   // [batch]: each sentence's slot while it is not done
+  std::vector<int> kept_origins_, kept_previous_;
+  std::vector<std::vector<Candidate>> candidates_;  // [batch]: this step's best extensions
   std::vector<Beam> next_;
   AttentionTrace trace_;
 };
@@ -239,7 +281,6 @@ std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const 
                                                         const DecodingOptions& options) {
   const int batch = start.rows();
   const int vocab = decoder.output_size();
-  const int rows = batch * options.beam_size;
   BatchBeams beams(start, decoder.start_id(), decoder.end_id(), decoder.output_tokens(), decoder.end_column(),
                    max_lengths, options);
   // Two states in turn: a step writes `stepped`, whose rows the surviving
@@ -252,7 +293,7 @@ std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const 
     if (step > 0) stepped.gather(beams.origins(), state);
     Tensor& logits = decoder.step(state, beams.previous().data(), stepped);
     if (beams.trace().on()) beams.trace().add_step(decoder.step_attention_weights());
-    layers::log_softmax(logits.data(), rows, vocab);
+    layers::log_softmax(logits.data(), state.rows(), vocab);
     beams.advance(logits.data(), vocab, step);
   }
   return beams.results();

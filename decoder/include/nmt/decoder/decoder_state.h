@@ -33,4 +33,12 @@ struct DecoderState {
   void gather(const std::vector<int>& origins, DecoderState& into) const;
 };
 
+// The row count a search compacts its live rows to once rows have finished:
+// the smallest of 1, 2, 3, 4, 6, 8, 12, 16, 24, ... (powers of two and 1.5
+// times them) that holds `live` rows. Finished rows that keep stepping with
+// the batch cost as much as live ones (half the row-steps of greedy search on
+// length-sorted batches of 64), while every new row count makes the layers
+// create primitives of their own: few counts, at most a third of them padding.
+int compacted_row_count(int live);
+
 }  // namespace nmt

@@ -29,6 +29,16 @@ CrossEntropySums softmax_cross_entropy(const float* logits, const int* targets, 
 // In place: each row of [rows, vocab] becomes its log-softmax.
 void log_softmax(float* values, int rows, int vocab);
 
+// What greedy search needs of a step, without writing the log-softmax: for
+// each row r of logits [rows, vocab] whose columns[r] is kBestColumn, the
+// first column with the largest logit goes into columns[r]; rows with a
+// column given keep it; then log_probs[r] = log p(columns[r]), in the same
+// float arithmetic as target_log_probabilities. Rows marked kSkipRow (padding)
+// are left alone.
+constexpr int kBestColumn = -1;
+constexpr int kSkipRow = -2;
+void pick_log_probabilities(const float* logits, int rows, int vocab, int* columns, float* log_probs);
+
 // log p(targets[r]) of each row of logits [rows, vocab] into out [rows], in
 // the same float arithmetic as log_softmax, so that summing them reproduces a
 // search's sum. Rows whose target is ignore_id get 0.
