@@ -62,6 +62,15 @@ struct Candidate {
   int index;  // beam * vocab + token
 };
 
+constexpr int kBlock = 64;
+
+float block_max(const float* values, int count) {
+  float max = values[0];
+#pragma omp simd reduction(max : max)
+  for (int j = 0; j < count; ++j) max = std::max(max, values[j]);
+  return max;
+}
+
 // The best `count` extensions of a sentence's live beams, best first. Scanned
 // in index order and inserted after equal ones: ties keep the lower index.
 void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int vocab, int count,
@@ -71,13 +80,21 @@ void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int
     const float base = beams[k].log_probability;
     if (base == kNoBeam) continue;
     const float* row = log_probs + k * static_cast<std::size_t>(vocab);
-    for (int token = 0; token < vocab; ++token) {
-      const float value = base + row[token];
-      if (static_cast<int>(best.size()) == count && !(value > best.back().log_probability)) continue;
-      const auto at = std::find_if(best.begin(), best.end(),
-                                   [&](const Candidate& c) { return c.log_probability < value; });
-      best.insert(at, {value, static_cast<int>(k) * vocab + token});
-      if (static_cast<int>(best.size()) > count) best.pop_back();
+    for (int block = 0; block < vocab; block += kBlock) {
+      const int end = std::min(vocab, block + kBlock);
+      // Once the list is full, a block whose largest entry does not beat its
+      // last is skipped whole (base + x rounds monotonically in x, so this
+      // skips exactly the entries the scan below would): most blocks.
+      if (static_cast<int>(best.size()) == count && !(base + block_max(row + block, end - block) > best.back().log_probability))
+        continue;
+      for (int token = block; token < end; ++token) {
+        const float value = base + row[token];
+        if (static_cast<int>(best.size()) == count && !(value > best.back().log_probability)) continue;
+        const auto at = std::find_if(best.begin(), best.end(),
+                                     [&](const Candidate& c) { return c.log_probability < value; });
+        best.insert(at, {value, static_cast<int>(k) * vocab + token});
+        if (static_cast<int>(best.size()) > count) best.pop_back();
+      }
     }
   }
 }
