@@ -201,10 +201,24 @@ std::string read_file(const std::string& path) {
   if (std::filesystem::is_directory(path, error)) throw Error(path, "is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path, "cannot open for reading (missing or unreadable)");
-  std::ostringstream content;
-  content << in.rdbuf();
+  // A regular file in one read of its size: a stream copy reads it 8 KiB at
+  // a time into a buffer that grows by copying (a 30 MB model took 3,700
+  // reads and three copies).
+  std::string content;
+  const auto size = std::filesystem::is_regular_file(path, error) ? std::filesystem::file_size(path, error) : 0;
+  if (!error && size > 0) {
+    content.resize(static_cast<std::size_t>(size));
+    in.read(content.data(), static_cast<std::streamsize>(size));
+    content.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  // Whatever else there is: a file that grew, or one whose size is not known.
+  if (!in.eof() && !in.bad()) {
+    std::ostringstream rest;
+    rest << in.rdbuf();
+    content += rest.str();
+  }
   if (in.bad()) throw Error(path, "read error");
-  return content.str();
+  return content;
 }
 
 }  // namespace nmt

@@ -130,7 +130,9 @@ ModelFileReader ModelFileReader::parse(std::string bytes, const std::string& nam
   std::uint64_t stored_checksum;
   std::memcpy(&stored_checksum, bytes.data() + body_size, sizeof(stored_checksum));
 
-  Cursor cursor(std::string_view(bytes).substr(0, body_size), name);
+  ModelFileReader reader;
+  reader.bytes_ = std::make_shared<const std::string>(std::move(bytes));
+  Cursor cursor(std::string_view(*reader.bytes_).substr(0, body_size), name);
   cursor.take(kMagic.size());
   const auto version = cursor.take<std::uint32_t>();
   if (version != kModelFormatVersion)
@@ -138,10 +140,9 @@ ModelFileReader ModelFileReader::parse(std::string bytes, const std::string& nam
                           " is not supported (this nmt reads version " +
                           std::to_string(kModelFormatVersion) + ")");
   // Check the whole file before trusting any size field in it.
-  if (XXH64(bytes.data(), body_size, 0) != stored_checksum)
+  if (XXH64(reader.bytes_->data(), body_size, 0) != stored_checksum)
     throw Error(name, "checksum mismatch: the model file is corrupt or truncated");
 
-  ModelFileReader reader;
   reader.name_ = name;
   reader.format_version_ = version;
   reader.checksum_ = stored_checksum;
@@ -150,16 +151,23 @@ ModelFileReader ModelFileReader::parse(std::string bytes, const std::string& nam
     const auto name_size = cursor.take<std::uint32_t>();
     std::string section_name(cursor.take(name_size));
     const auto size = cursor.take<std::uint64_t>();
-    reader.sections_[section_name] = std::string(cursor.take(size));
+    reader.sections_[section_name] = cursor.take(size);
   }
   if (!cursor.at_end()) throw Error(name, "model file has trailing bytes after its sections");
   return reader;
 }
 
-const std::string& ModelFileReader::section(const std::string& name) const {
+std::string_view ModelFileReader::bytes_of(const std::string& name) const {
   const auto found = sections_.find(name);
   if (found == sections_.end()) throw Error(name_, "model file has no section '" + name + "'");
   return found->second;
+}
+
+const std::string& ModelFileReader::section(const std::string& name) const {
+  const std::string_view bytes = bytes_of(name);
+  const auto [copy, made] = copies_.try_emplace(name);
+  if (made) copy->second = std::string(bytes);
+  return copy->second;
 }
 
 namespace {
@@ -181,7 +189,7 @@ std::vector<std::int64_t> take_shape(Cursor& cursor, const std::string& file, co
 }  // namespace
 
 std::vector<std::int64_t> ModelFileReader::tensor_shape(const std::string& name) const {
-  const auto& bytes = section(name);
+  const std::string_view bytes = bytes_of(name);
   Cursor cursor(bytes, name_);
   const auto shape = take_shape(cursor, name_, name);
   const std::uint64_t data_bytes = bytes.size() - sizeof(std::uint32_t) - shape.size() * sizeof(std::uint64_t);
@@ -202,7 +210,7 @@ std::vector<std::int64_t> ModelFileReader::tensor_shape(const std::string& name)
 
 void ModelFileReader::read_floats(const std::string& name, const std::vector<std::int64_t>& shape,
                                   float* values) const {
-  Cursor cursor(section(name), name_);
+  Cursor cursor(bytes_of(name), name_);
   const auto stored = take_shape(cursor, name_, name);
   if (stored != shape)
     throw Error(name_, "tensor '" + name + "' has shape " + shape_text(stored) + ", expected " +

@@ -1,6 +1,10 @@
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <filesystem>
 
@@ -95,5 +99,33 @@ BOOST_AUTO_TEST_CASE(content_that_fails_midway_leaves_the_old_file_and_no_tempor
                         nmt::Error, [](const nmt::Error& e) { return std::string(e.what()) == "m.nmt: weights are NaN"; });
   BOOST_TEST(nmt::read_file(path) == "old model");
   BOOST_TEST(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+  fs::remove_all(dir);
+}
+
+// A regular file is read in one call of its size; a pipe, whose size is not
+// known, the stream way: both give every byte, and an empty file none.
+BOOST_AUTO_TEST_CASE(read_file_reads_regular_files_empty_files_and_pipes_whole) {
+  const fs::path dir = fresh_directory("nmt_test_read_file");
+  const std::string large(3 * 1024 * 1024 + 7, 'w');
+  const std::string path = (dir / "large.bin").string();
+  nmt::write_file_atomically(path, large + std::string("\0end", 4));
+  BOOST_TEST(nmt::read_file(path) == large + std::string("\0end", 4));
+  const std::string empty = (dir / "empty").string();
+  nmt::write_file_atomically(empty, "");
+  BOOST_TEST(nmt::read_file(empty).empty());
+  const std::string fifo = (dir / "fifo").string();
+  BOOST_TEST_REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  const pid_t writer = fork();
+  BOOST_TEST_REQUIRE(writer >= 0);
+  if (writer == 0) {
+    FILE* out = std::fopen(fifo.c_str(), "wb");
+    const bool written = out && std::fwrite(large.data(), 1, large.size(), out) == large.size();
+    if (out) std::fclose(out);
+    _exit(written ? 0 : 1);
+  }
+  BOOST_TEST(nmt::read_file(fifo) == large);
+  int status = 0;
+  waitpid(writer, &status, 0);
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
   fs::remove_all(dir);
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "nmt/core/atomic_file.h"
 #include "nmt/core/error.h"
@@ -32,6 +33,22 @@ BOOST_AUTO_TEST_CASE(model_file_round_trip_is_bit_exact) {
   reader.read_floats("encoder/weights", {2, 3}, weights.data());
   const std::vector<float> expected{0.5f, -1.25f, 3.0e-8f, 7.0f, -0.0f, 1.0e30f};
   BOOST_TEST(std::memcmp(weights.data(), expected.data(), 6 * sizeof(float)) == 0);
+}
+
+// Sections are views into the file's bytes: a reader copied or moved from
+// one that is gone still reads them.
+BOOST_AUTO_TEST_CASE(a_copied_or_moved_reader_reads_after_the_original_is_gone) {
+  std::optional<nmt::ModelFileReader> original = nmt::ModelFileReader::parse(sample_model().serialize(), "m.nmt");
+  const nmt::ModelFileReader copy = *original;
+  const nmt::ModelFileReader moved = std::move(*original);
+  original.reset();
+  for (const auto* reader : {&copy, &moved}) {
+    BOOST_TEST(reader->section("config") == R"({"hidden": 4})");
+    std::vector<float> weights(6);
+    reader->read_floats("encoder/weights", {2, 3}, weights.data());
+    BOOST_TEST(weights[3] == 7.0f);
+    BOOST_TEST((reader->tensor_shape("encoder/weights") == std::vector<std::int64_t>{2, 3}));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(save_writes_the_serialized_bytes_without_assembling_them) {

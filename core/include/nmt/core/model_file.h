@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +52,9 @@ class ModelFileReader {
   static ModelFileReader parse(std::string bytes, const std::string& name);
 
   bool has(const std::string& section) const { return sections_.count(section) != 0; }
-  // Throws nmt::Error when the section is absent.
+  // Throws nmt::Error when the section is absent. Sections stay in the file's
+  // bytes (a model's tensors are read from there once, not copied twice); a
+  // section asked for here is copied out on first use.
   const std::string& section(const std::string& name) const;
   // Copies a float tensor into values, checking that its shape is the expected one.
   void read_floats(const std::string& name, const std::vector<std::int64_t>& shape,
@@ -66,8 +69,12 @@ class ModelFileReader {
   std::uint64_t checksum() const { return checksum_; }
 
  private:
+  std::string_view bytes_of(const std::string& name) const;
+
   std::string name_;
-  std::map<std::string, std::string> sections_;
+  std::shared_ptr<const std::string> bytes_;  // the whole file; shared so copies of the reader see the same
+  std::map<std::string, std::string_view> sections_;  // into *bytes_
+  mutable std::map<std::string, std::string> copies_;
   std::uint32_t format_version_ = 0;
   std::uint64_t checksum_ = 0;
 };
