@@ -85,8 +85,8 @@ void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int
       // Once the list is full, a block whose largest entry does not beat its
       // last is skipped whole (base + x rounds monotonically in x, so this
       // skips exactly the entries the scan below would): most blocks.
-      if (static_cast<int>(best.size()) == count && !(base + block_max(row + block, end - block) > best.back().log_probability))
-        continue;
+      const bool full = static_cast<int>(best.size()) == count;
+      if (full && !(base + block_max(row + block, end - block) > best.back().log_probability)) continue;
       for (int token = block; token < end; ++token) {
         const float value = base + row[token];
         if (static_cast<int>(best.size()) == count && !(value > best.back().log_probability)) continue;

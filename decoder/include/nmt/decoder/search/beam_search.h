@@ -16,8 +16,9 @@
 // Marian's rule), or earlier when n_best have finished and no live beam can
 // still beat the n_best-th of them (best_reachable_score), or at the length
 // limit, where every live beam is finished with </s>. The search stops when
-// every sentence of the batch is done; done sentences keep their rows, so the
-// decoder runs on one shape throughout.
+// every sentence of the batch is done. Done sentences leave the batch: the
+// rows of the others are gathered into fewer (compacted_row_count sentences
+// of K rows each), so later steps cost what the live sentences need.
 
 #include "nmt/decoder/search/search_strategy.h"
 

@@ -1,6 +1,7 @@
 #pragma once
 // Greedy search: at every step each sentence takes its most probable token,
-// until </s> or the length limit. The whole batch advances in one decoder step.
+// until </s> or the length limit. The batch's unfinished sentences advance in
+// one decoder step; finished ones leave it (compacted_row_count).
 
 #include "nmt/decoder/search/search_strategy.h"
 
