@@ -33,12 +33,8 @@ QuantizedLinear::QuantizedLinear(DnnContext& context, const float* weights, cons
     throw Error("QuantizedLinear: the input bound must be positive, got " + std::to_string(input_bound));
 #pragma omp parallel for schedule(static)
   for (int o = 0; o < out; ++o) {
-    const float* row = weights + static_cast<std::size_t>(o) * in;
-    float max_abs = 0;
-    for (int k = 0; k < in; ++k) max_abs = std::max(max_abs, std::fabs(row[k]));
-    const float scale = int8::weight_scale(max_abs);
-    std::int8_t* codes = weights_.data() + static_cast<std::size_t>(o) * in;
-    for (int k = 0; k < in; ++k) codes[k] = static_cast<std::int8_t>(std::nearbyint(row[k] * scale));
+    const float scale = int8::quantize_weights(weights + static_cast<std::size_t>(o) * in, in,
+                                               weights_.data() + static_cast<std::size_t>(o) * in);
     output_scales_[static_cast<std::size_t>(o)] = input_bound / (int8::kInputLevels * scale);
   }
 }

@@ -21,6 +21,10 @@ int weight_limit();
 // The scale s of an output whose weights reach max_abs in magnitude.
 inline float weight_scale(float max_abs) { return max_abs > 0 ? static_cast<float>(weight_limit()) / max_abs : 1.0f; }
 
+// s8 codes of one output's weights row[0 .. n), by its weight_scale, which it
+// returns.
+float quantize_weights(const float* row, int n, std::int8_t* codes);
+
 // u8 codes of x[0 .. n) over [-bound, bound].
 void quantize_input(const float* x, std::size_t n, float bound, std::uint8_t* codes);
 
