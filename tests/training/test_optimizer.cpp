@@ -16,9 +16,11 @@ BOOST_AUTO_TEST_CASE(adam_matches_the_textbook_update_over_several_steps) {
   const double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
   for (int t = 1; t <= 5; ++t) {
     for (int i = 0; i < 3; ++i) gradient[i] = static_cast<float>(std::sin(t + i) * (i + 1));
+    const std::vector<float> used = gradient;
     adam.step(lr);
+    BOOST_TEST(gradient == std::vector<float>(3, 0.0f), tt::per_element());  // consumed, ready to accumulate
     for (int i = 0; i < 3; ++i) {
-      const double g = gradient[i];
+      const double g = used[i];
       m[i] = b1 * m[i] + (1 - b1) * g;
       v[i] = b2 * v[i] + (1 - b2) * g * g;
       const double m_hat = m[i] / (1 - std::pow(b1, t)), v_hat = v[i] / (1 - std::pow(b2, t));
@@ -37,6 +39,7 @@ BOOST_AUTO_TEST_CASE(sgd_steps_against_the_gradient) {
   sgd.step(0.1);
   BOOST_TEST(value[0] == 0.95f, tt::tolerance(1e-6f));
   BOOST_TEST(value[1] == 2.4f, tt::tolerance(1e-6f));
+  BOOST_TEST(gradient == std::vector<float>(2, 0.0f), tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(clipping_scales_the_joint_norm_down_only) {
@@ -47,6 +50,28 @@ BOOST_AUTO_TEST_CASE(clipping_scales_the_joint_norm_down_only) {
   BOOST_TEST(nmt::clip_gradient_norm(params, 1.0) == 5.0, tt::tolerance(1e-12));
   BOOST_TEST(nmt::gradient_norm(params) == 1.0, tt::tolerance(1e-6));
   BOOST_TEST(a[0] / b[0] == 0.75f, tt::tolerance(1e-6f));
+}
+
+BOOST_AUTO_TEST_CASE(gradient_norm_matches_a_double_sum_over_tensors_of_any_size) {
+  // Sizes around the summing block (1,024) and thread slices, one empty.
+  std::vector<std::vector<float>> gradients, values;
+  double reference = 0;
+  std::uint32_t state = 7;
+  for (const std::size_t size : {std::size_t(1), std::size_t(1023), std::size_t(1025), std::size_t(0),
+                                 std::size_t(100003), std::size_t(2048)}) {
+    std::vector<float> g(size);
+    for (float& x : g) {
+      state = state * 1664525u + 1013904223u;
+      x = static_cast<float>(state >> 8) / 16777216.0f - 0.5f;
+      reference += static_cast<double>(x) * x;
+    }
+    gradients.push_back(std::move(g));
+    values.emplace_back(size);
+  }
+  std::vector<nmt::Parameter> params;
+  for (std::size_t k = 0; k < gradients.size(); ++k)
+    params.push_back({"p" + std::to_string(k), values[k].data(), gradients[k].data(), gradients[k].size()});
+  BOOST_TEST(nmt::gradient_norm(params) == std::sqrt(reference), tt::tolerance(1e-6));
 }
 
 BOOST_AUTO_TEST_CASE(optimizer_state_round_trips_through_a_checkpoint) {

@@ -1,5 +1,6 @@
 #include "nmt/training/optimizer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -10,10 +11,31 @@
 
 namespace nmt {
 
+namespace {
+
+// Sums of squares of blocks this long are kept in float (8 lanes of 128
+// terms each: exact to ~1e-6 relative) and added into a double: one long
+// chain of double additions ran at a third of memory speed.
+constexpr std::size_t kNormBlock = 1024;
+
+__attribute__((target_clones("avx2", "default"))) double sum_of_squares(const float* x, std::size_t n) {
+  double sum = 0;
+  for (std::size_t begin = 0; begin < n; begin += kNormBlock) {
+    const std::size_t end = std::min(n, begin + kNormBlock);
+    float block = 0;
+#pragma omp simd reduction(+ : block)
+    for (std::size_t i = begin; i < end; ++i) block += x[i] * x[i];
+    sum += block;
+  }
+  return sum;
+}
+
+}  // namespace
+
 double gradient_norm(const std::vector<Parameter>& parameters) {
-  // Each thread sums fixed slices in double; the partial sums are added in
-  // thread order, so the norm (and the clipping it decides) is the same on
-  // every run with the same thread count.
+  // Each thread sums fixed slices; the partial sums are added in thread
+  // order, so the norm (and the clipping it decides) is the same on every
+  // run with the same thread count.
   std::vector<double> partial(static_cast<std::size_t>(omp_get_max_threads()), 0.0);
 #pragma omp parallel
   {
@@ -21,10 +43,8 @@ double gradient_norm(const std::vector<Parameter>& parameters) {
     const std::size_t threads = static_cast<std::size_t>(omp_get_num_threads());
     double sum = 0;
     for (const auto& p : parameters) {
-      const std::size_t end = p.size * (thread + 1) / threads;
-#pragma omp simd reduction(+ : sum)
-      for (std::size_t i = p.size * thread / threads; i < end; ++i)
-        sum += static_cast<double>(p.gradient[i]) * p.gradient[i];
+      const std::size_t begin = p.size * thread / threads, end = p.size * (thread + 1) / threads;
+      sum += sum_of_squares(p.gradient + begin, end - begin);
     }
     partial[thread] = sum;
   }
@@ -75,7 +95,10 @@ void Optimizer::step(double learning_rate, float gradient_scale) {
   if (options_.method == OptimizerMethod::sgd) {
     const float rate = static_cast<float>(learning_rate);
     for (const auto& p : parameters_)
-      for (std::size_t i = 0; i < p.size; ++i) p.value[i] -= rate * (p.gradient[i] * gradient_scale);
+      for (std::size_t i = 0; i < p.size; ++i) {
+        p.value[i] -= rate * (p.gradient[i] * gradient_scale);
+        p.gradient[i] = 0.0f;
+      }
     return;
   }
   const float beta1 = static_cast<float>(options_.beta1);
@@ -87,7 +110,9 @@ void Optimizer::step(double learning_rate, float gradient_scale) {
   const float step_size = static_cast<float>(learning_rate * std::sqrt(correction2) / correction1);
   const float epsilon_hat = static_cast<float>(epsilon * std::sqrt(correction2));
   // One pass over memory for all parameters (the update is memory-bound:
-  // seven floats move per weight), the clipping scale applied on the way.
+  // seven floats move per weight), the clipping scale applied on the way and
+  // the gradient cleared for the next step while its line is in cache (a
+  // separate memset of all gradients cost 2% of a step).
 #pragma omp parallel
   for (std::size_t k = 0; k < parameters_.size(); ++k) {
     const auto& p = parameters_[k];
@@ -96,6 +121,7 @@ void Optimizer::step(double learning_rate, float gradient_scale) {
 #pragma omp for simd schedule(static) nowait
     for (std::size_t i = 0; i < p.size; ++i) {
       const float g = p.gradient[i] * gradient_scale;
+      p.gradient[i] = 0.0f;
       m[i] = beta1 * m[i] + (1.0f - beta1) * g;
       v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
       p.value[i] -= step_size * m[i] / (std::sqrt(v[i]) + epsilon_hat);

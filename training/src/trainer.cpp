@@ -326,7 +326,8 @@ bool Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
     group.push_back(make_batch(train_.pairs, share, reverse));
     parts.push_back(batches);
   }
-  model_.network->zero_grad();
+  if (!gradients_zero_) model_.network->zero_grad();
+  gradients_zero_ = false;
   double sums[2] = {0, 0};  // loss, nll
   for (std::size_t k = 0; k < group.size(); ++k) {
     // Rank 0's masks are those of one process; other ranks draw their own.
@@ -358,6 +359,7 @@ bool Trainer::train_step(const std::vector<std::vector<std::size_t>>& plan) {
   window_.nll += nll;
   window_.learning_rate = learning_rate(state_.step + 1);
   optimizer_.step(window_.learning_rate, clip_scale(norm, options_.clip_norm));
+  gradients_zero_ = true;
   model_.network->weights_changed();
   ++state_.step;
   state_.batch_in_epoch += batches;

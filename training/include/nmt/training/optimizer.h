@@ -31,7 +31,9 @@ class Optimizer {
   Optimizer(const OptimizerOptions& options, std::vector<Parameter> parameters);
 
   // One update with the current gradients times gradient_scale (the clipping
-  // scale, so that clipping needs no pass of its own) at the given learning rate.
+  // scale, so that clipping needs no pass of its own) at the given learning
+  // rate. The gradients are consumed: the step leaves them zero, ready to
+  // accumulate the next step's.
   void step(double learning_rate, float gradient_scale = 1.0f);
   std::int64_t steps() const { return steps_; }
   const std::vector<Parameter>& parameters() const { return parameters_; }

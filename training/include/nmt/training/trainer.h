@@ -191,6 +191,7 @@ class Trainer {
   std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written by this run
   std::int64_t validated_step_ = -1;   // step of the last validation (or save, without validation data)
   int skipped_in_a_row_ = 0;
+  bool gradients_zero_ = false;  // the optimizer's step leaves them so
   bool interrupted_ = false;  // a rank had a stop request
   double sum_seconds_ = 0;    // this run's time in the gradient sums over ranks
 };
