@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 
 #include <omp.h>
 
@@ -64,10 +63,6 @@ double clip_gradient_norm(const std::vector<Parameter>& parameters, double max_n
     for (const auto& p : parameters)
       for (std::size_t i = 0; i < p.size; ++i) p.gradient[i] *= scale;
   return norm;
-}
-
-void zero_gradients(const std::vector<Parameter>& parameters) {
-  for (const auto& p : parameters) std::memset(p.gradient, 0, p.size * sizeof(float));
 }
 
 std::string non_finite_parameter(const std::vector<Parameter>& parameters) {

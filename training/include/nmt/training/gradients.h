@@ -19,8 +19,6 @@ float clip_scale(double norm, double max_norm);
 // max_norm > 0). Returns the norm before clipping.
 double clip_gradient_norm(const std::vector<Parameter>& parameters, double max_norm);
 
-void zero_gradients(const std::vector<Parameter>& parameters);
-
 // The name of the first parameter holding a NaN or infinite weight, or "".
 std::string non_finite_parameter(const std::vector<Parameter>& parameters);
 
