@@ -92,25 +92,39 @@ void LstmLayer::quantize_for_inference(float input_bound) {
   if (!(input_bound > 0) || !std::isfinite(input_bound))
     throw Error("LstmLayer: the int8 input bound must be positive, got " + std::to_string(input_bound));
   const int64_t D = directions(), C = input_size_, H = hidden_size_;
-  int8_weights_layer_ = weights_layer_;
-  for (int64_t i = 0; i < int8_weights_layer_.size(); ++i) int8_weights_layer_[i] *= input_bound;
+  Tensor scaled_weights_layer = weights_layer_;  // the input arrives divided by input_bound
+  for (int64_t i = 0; i < scaled_weights_layer.size(); ++i) scaled_weights_layer[i] *= input_bound;
   // One scale per gate and unit over both weight matrices (oneDNN applies the
   // same scales to both) and both directions (it takes no per-direction scales).
   std::vector<float> max_abs(static_cast<std::size_t>(4 * H), 0.0f);
-  const auto gather = [&](const Tensor& weights, int64_t rows) {
-    for (int64_t d = 0; d < D; ++d)
-      for (int64_t k = 0; k < rows; ++k)
-        for (int64_t go = 0; go < 4 * H; ++go) {
-          float& m = max_abs[static_cast<std::size_t>(go)];
-          m = std::max(m, std::fabs(weights[(d * rows + k) * 4 * H + go]));
-        }
+  const auto gather = [&](const Tensor& weights) {
+    for (int64_t i = 0; i < weights.size(); ++i) {
+      float& m = max_abs[static_cast<std::size_t>(i % (4 * H))];
+      m = std::max(m, std::fabs(weights[i]));
+    }
   };
-  gather(int8_weights_layer_, C);
-  gather(weights_iter_, H);
+  gather(scaled_weights_layer);
+  gather(weights_iter_);
   int8_scales_.resize(max_abs.size());
   for (std::size_t i = 0; i < max_abs.size(); ++i) int8_scales_[i] = int8::weight_scale(max_abs[i]);
-  int8_layer_copies_ = std::make_unique<ReorderedWeights>(weights_layout(D, C, H, tag::ldigo), int8_attr());
-  int8_iter_copies_ = std::make_unique<ReorderedWeights>(weights_layout(D, H, H, tag::ldigo), int8_attr());
+  // Quantized here once, as oneDNN's reorder would (round to nearest even):
+  // packing s8 codes for a primitive is then 20x cheaper than packing from
+  // f32, and the int8 encoder packs anew for nearly every batch (see
+  // reordered_weights.h).
+  const auto quantize = [&](const Tensor& weights, std::vector<std::int8_t>& codes) {
+    codes.resize(static_cast<std::size_t>(weights.size()));
+    for (int64_t i = 0; i < weights.size(); ++i) {
+      const float code = std::nearbyint(weights[i] * int8_scales_[static_cast<std::size_t>(i % (4 * H))]);
+      codes[static_cast<std::size_t>(i)] = static_cast<std::int8_t>(std::clamp(code, -128.0f, 127.0f));
+    }
+  };
+  quantize(scaled_weights_layer, int8_weights_layer_);
+  quantize(weights_iter_, int8_weights_iter_);
+  const auto codes_layout = [&](int64_t rows) {
+    return memory::desc({1, D, rows, 4, H}, memory::data_type::s8, tag::ldigo);
+  };
+  int8_layer_copies_ = std::make_unique<ReorderedWeights>(codes_layout(C));
+  int8_iter_copies_ = std::make_unique<ReorderedWeights>(codes_layout(H));
   int8_input_bound_ = input_bound;
   ++int8_generation_;  // primitives made for earlier scales are not reused
 }
@@ -224,8 +238,8 @@ void LstmLayer::forward(const Tensor& x, LstmState initial, bool training) {
     int8_input_.resize(static_cast<std::size_t>(x.size()));
     int8::quantize_input(x.data(), int8_input_.size(), int8_input_bound_, int8_input_.data());
     src_layer = memory(pd.src_layer_desc(), engine, int8_input_.data());
-    weights_layer = int8_layer_copies_->in_layout(int8_weights_layer_, pd.weights_layer_desc(), *context_);
-    weights_iter = int8_iter_copies_->in_layout(weights_iter_, pd.weights_iter_desc(), *context_);
+    weights_layer = int8_layer_copies_->in_layout(int8_weights_layer_.data(), pd.weights_layer_desc(), *context_);
+    weights_iter = int8_iter_copies_->in_layout(int8_weights_iter_.data(), pd.weights_iter_desc(), *context_);
   } else {
     weights_layer = weights_layer_copies_.in_layout(weights_layer_, pd.weights_layer_desc(), *context_);
     weights_iter = weights_iter_copies_.in_layout(weights_iter_, pd.weights_iter_desc(), *context_);

@@ -10,6 +10,7 @@
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/error.h"
+#include "nmt/core/reordered_weights.h"
 #include "nmt/layers/int8.h"
 #include "nmt/layers/linear.h"
 #include "nmt/layers/quantized_linear.h"
@@ -147,6 +148,29 @@ BOOST_AUTO_TEST_CASE(int8_lstm_follows_the_reference) {
   layer.forward(x, {&h0, &c0}, false);
   check_close(layer.output(), changed.output(), kInt8StateTolerance, "int8 output after weights_changed");
   BOOST_CHECK_THROW(layer.quantize_for_inference(0.0f), Error);
+}
+
+BOOST_AUTO_TEST_CASE(int8_lstm_holds_a_bounded_set_of_packed_weights) {
+  // int8 primitives pack their weights per batch size, so a long translation
+  // asks for ever new layouts: the layer keeps only the latest few, and one
+  // made again after its eviction computes what it did before.
+  const int64_t C = 8, H = 8;
+  LstmLayer layer(context, C, H);
+  randomize_trained_size(layer, rng);
+  layer.quantize_for_inference(1.0f);
+  const Tensor x = random_tensor({2, 1, C}, rng);
+  layer.forward(x, {}, false);
+  const Values first = to_values(layer.output());
+  const auto batch_sizes = static_cast<int64_t>(ReorderedWeights::kMaxCopies) + 8;
+  for (int64_t n = 2; n <= batch_sizes; ++n) layer.forward(random_tensor({2, n, C}, rng), {}, false);
+  BOOST_TEST(layer.int8_weight_copies() == ReorderedWeights::kMaxCopies);
+  const std::uint64_t reorders = layer.int8_weight_reorders();
+  BOOST_TEST(reorders == static_cast<std::uint64_t>(batch_sizes));  // one per batch size, none per call
+  layer.forward(x, {}, false);  // batch size 1 was evicted
+  BOOST_TEST(layer.int8_weight_reorders() == reorders + 1);
+  BOOST_TEST(to_values(layer.output()) == first);
+  layer.forward(x, {}, false);
+  BOOST_TEST(layer.int8_weight_reorders() == reorders + 1);
 }
 
 BOOST_AUTO_TEST_CASE(int8_bidirectional_lstm_follows_f32) {

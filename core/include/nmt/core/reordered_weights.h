@@ -3,7 +3,11 @@
 // the model file stores) and handed to primitives in whatever layout they
 // asked for through format_tag::any. Copies are refreshed lazily after the
 // master changed: one reorder per weight update and layout, none per call.
+// At most kMaxCopies layouts are kept, the least recently used going first:
+// int8 LSTM primitives pack their weights for one batch size, so an encoder
+// asks for a new layout on nearly every batch of a translation.
 
+#include <cstddef>
 #include <cstdint>
 #include <dnnl.hpp>
 #include <vector>
@@ -17,6 +21,10 @@ class ReorderedWeights {
  public:
   // reorder_attr: how the reorders convert, e.g. the scales that quantize
   // f32 weights to int8.
+  static constexpr std::size_t kMaxCopies = 32;
+
+  // master_layout may be of any data type (e.g. s8 codes an int8 layer
+  // quantized once); the Tensor overload below takes f32 masters only.
   explicit ReorderedWeights(dnnl::memory::desc master_layout, dnnl::primitive_attr reorder_attr = {});
 
   // Call after every change to the master's values; the copies are stale then.
@@ -27,8 +35,11 @@ class ReorderedWeights {
   // The layout may also differ in data type (e.g. bf16 for bf16 primitives).
   dnnl::memory in_layout(const Tensor& master, const dnnl::memory::desc& layout,
                          DnnContext& context);
-  // A master buffer of at least master_layout's elements (a layer's weights).
-  dnnl::memory in_layout(const float* master, const dnnl::memory::desc& layout, DnnContext& context);
+  // A master buffer holding master_layout's bytes (a layer's weights).
+  dnnl::memory in_layout(const void* master, const dnnl::memory::desc& layout, DnnContext& context);
+
+  std::size_t copies() const { return copies_.size(); }
+  std::uint64_t reorders() const { return reorders_; }
 
  private:
   struct Copy {
@@ -40,7 +51,8 @@ class ReorderedWeights {
   dnnl::memory::desc master_layout_;
   dnnl::primitive_attr reorder_attr_;
   uint64_t version_ = 0;
-  std::vector<Copy> copies_;
+  std::uint64_t reorders_ = 0;
+  std::vector<Copy> copies_;  // the most recently used last
 };
 
 }  // namespace nmt

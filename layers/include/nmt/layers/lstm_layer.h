@@ -118,6 +118,9 @@ class LstmLayer {
   // Primitive sets made so far (one per shape used, unless evicted and made
   // again): what a test of their reuse counts.
   std::uint64_t primitives_created() const { return cache_.created(); }
+  // int8 weight layouts held, and the reorders that made them (tests).
+  std::size_t int8_weight_copies() const { return int8_layer_copies_ ? int8_layer_copies_->copies() : 0; }
+  std::uint64_t int8_weight_reorders() const { return int8_layer_copies_ ? int8_layer_copies_->reorders() : 0; }
 
   // The oneDNN implementations serving (T, N, training), e.g. for benchmarks.
   std::string forward_impl_name(int64_t steps, int64_t batch, bool training);
@@ -160,7 +163,7 @@ class LstmLayer {
   // int8 inference (quantize_for_inference).
   float int8_input_bound_ = 0;          // 0: f32
   int int8_generation_ = 0;             // which quantization the int8 primitives carry
-  Tensor int8_weights_layer_;           // input_bound x weights_layer
+  std::vector<std::int8_t> int8_weights_layer_, int8_weights_iter_;  // s8 codes, ldigo (of input_bound x weights_layer)
   std::vector<float> int8_scales_;      // per gate and unit [4, H], shared by both directions
   std::unique_ptr<ReorderedWeights> int8_layer_copies_, int8_iter_copies_;
   std::vector<std::uint8_t> int8_input_;
