@@ -9,16 +9,6 @@
 
 namespace nmt {
 
-namespace {
-
-// The int8 copy of a projection, whose inputs (LSTM or attention outputs) lie in (-1, 1).
-std::unique_ptr<layers::QuantizedLinear> quantized_copy(DnnContext& dnn, layers::Linear& projection) {
-  return std::make_unique<layers::QuantizedLinear>(dnn, projection.weights(), projection.bias().data(),
-                                                   projection.in(), projection.out(), 1.0f);
-}
-
-}  // namespace
-
 Decoder::Decoder(DnnContext& dnn, int vocab_size, int embedding_size, int hidden_size, int layers,
                  float dropout, bool tied_embeddings, std::optional<layers::AttentionType> attention,
                  int encoder_size)
@@ -53,14 +43,22 @@ void Decoder::weights_changed() {
   lstm_.weights_changed();
   projection_.weights_changed();
   if (attention_) attention_->weights_changed();
-  if (quantized()) quantize_for_inference();
+  if (quantized()) {
+    quantize_for_inference();
+  } else {
+    restricted_layers_.clear();  // copies of the weights before
+    if (restricted_) fill_restricted_projection();
+  }
 }
 
 void Decoder::quantize_for_inference() {
   const float bound = embedding_.max_abs();
   lstm_.quantize_for_inference(bound > 0 ? bound : 1.0f);
-  int8_projection_ = quantized_copy(*dnn_, projection_);
-  if (restricted_) int8_restricted_ = quantized_copy(*dnn_, *restricted_);
+  // The projection's input (the LSTM's or attention's tanh output) lies in (-1, 1).
+  int8_projection_ = std::make_unique<layers::QuantizedLinear>(*dnn_, projection_.weights(), projection_.bias().data(),
+                                                               projection_.in(), projection_.out(), 1.0f);
+  restricted_layers_.clear();  // of the weights before
+  if (restricted_) fill_restricted_projection();
 }
 
 void Decoder::reseed_dropout(uint64_t seed) {
@@ -209,21 +207,47 @@ void Decoder::restrict_output(std::vector<int> tokens) {
   if (!std::is_sorted(tokens.begin(), tokens.end()) || tokens.front() < 0 || tokens.back() >= vocab_size())
     throw Error("Decoder::restrict_output: target ids must be ascending and within the vocabulary");
   end_column_ = static_cast<int>(end - tokens.begin());
-  const int width = projection_.in(), rows = static_cast<int>(tokens.size());
-  restricted_ = std::make_unique<layers::Linear>(*dnn_, width, rows);
-  for (int k = 0; k < rows; ++k) {
-    const auto token = static_cast<std::size_t>(tokens[static_cast<std::size_t>(k)]);
-    std::copy_n(projection_.weights() + token * static_cast<std::size_t>(width), width,
-                restricted_->weights() + static_cast<std::size_t>(k) * static_cast<std::size_t>(width));
-    restricted_->bias()[static_cast<std::size_t>(k)] = projection_.bias()[token];
-  }
+  restricted_tokens_ = static_cast<int>(tokens.size());
+  // Filler columns (logit kFillerLogit, never chosen) round the width up, so
+  // batches of similar shortlists share a layer and its primitives; never
+  // past the vocabulary's width, where the full projection's shape (and so
+  // its rounding) is kept.
+  const int width =
+      std::min(vocab_size(), (restricted_tokens_ + kOutputWidthStep - 1) / kOutputWidthStep * kOutputWidthStep);
+  tokens.resize(static_cast<std::size_t>(width), end_id_);
   output_tokens_ = std::move(tokens);
-  if (quantized()) int8_restricted_ = quantized_copy(*dnn_, *restricted_);
+  fill_restricted_projection();
+}
+
+void Decoder::fill_restricted_projection() {
+  const int width = static_cast<int>(output_tokens_.size()), in = projection_.in();
+  if (restricted_layers_.size() >= kMaxRestrictedWidths && !restricted_layers_.count(width)) restricted_layers_.clear();
+  RestrictedProjection& layer = restricted_layers_[width];
+  const std::vector<int> taken(output_tokens_.begin(), output_tokens_.begin() + restricted_tokens_);
+  if (quantized()) {
+    if (!layer.int8) layer.int8 = std::make_unique<layers::QuantizedLinear>(*dnn_, in, width, 1.0f);
+    layer.int8->take_outputs(*int8_projection_, taken, kFillerLogit);
+  } else {
+    if (!layer.f32) layer.f32 = std::make_unique<layers::Linear>(*dnn_, in, width);
+    const auto row = static_cast<std::size_t>(in);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(width); ++k) {
+      float* weights = layer.f32->weights() + k * row;
+      if (k < taken.size()) {
+        const auto token = static_cast<std::size_t>(taken[k]);
+        std::copy_n(projection_.weights() + token * row, row, weights);
+        layer.f32->bias()[k] = projection_.bias()[token];
+      } else {
+        std::fill_n(weights, row, 0.0f);
+        layer.f32->bias()[k] = kFillerLogit;
+      }
+    }
+    layer.f32->weights_changed();
+  }
+  restricted_ = &layer;
 }
 
 void Decoder::unrestrict_output() {
-  restricted_.reset();
-  int8_restricted_.reset();
+  restricted_ = nullptr;
   output_tokens_.clear();
 }
 
@@ -244,11 +268,11 @@ Tensor& Decoder::step(const DecoderState& state, const int* previous, DecoderSta
     top = &step_output_;
   }
   if (quantized()) {
-    layers::QuantizedLinear& projection = int8_restricted_ ? *int8_restricted_ : *int8_projection_;
+    layers::QuantizedLinear& projection = restricted_ ? *restricted_->int8 : *int8_projection_;
     logits_.resize({rows, projection.out()});
     projection.forward(top->data(), rows, logits_.data());
   } else {
-    layers::Linear& projection = restricted_ ? *restricted_ : projection_;
+    layers::Linear& projection = restricted_ ? *restricted_->f32 : projection_;
     logits_.resize({rows, projection.out()});
     projection.forward(top->data(), rows, logits_.data());
   }

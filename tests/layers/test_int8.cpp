@@ -103,6 +103,36 @@ BOOST_AUTO_TEST_CASE(quantized_linear_clamps_inputs_beyond_its_bound_and_reuses_
   BOOST_CHECK_THROW(QuantizedLinear(context, weights.data(), nullptr, in, out, 0.0f), Error);
 }
 
+BOOST_AUTO_TEST_CASE(a_layer_taking_outputs_of_another_computes_them_exactly) {
+  // A shortlist's projection takes the full projection's quantized outputs:
+  // each taken column equals the full layer's, bit for bit, the fillers give
+  // exactly the filler bias, and taking other outputs keeps the primitives
+  // (the scales reach them at run time) yet changes the results.
+  const int in = 16, out = 40, rows = 3, width = 8;
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  std::vector<float> weights(static_cast<std::size_t>(in) * out), bias(out), x(static_cast<std::size_t>(rows) * in);
+  for (auto* values : {&weights, &bias, &x})
+    for (auto& v : *values) v = uniform(gen);
+  for (int o = 0; o < out; ++o) weights[static_cast<std::size_t>(o) * in] *= 1.0f + static_cast<float>(o);  // scales differ
+  QuantizedLinear full(context, weights.data(), bias.data(), in, out, 1.0f);
+  std::vector<float> y_full(static_cast<std::size_t>(rows) * out), y(static_cast<std::size_t>(rows) * width);
+  full.forward(x.data(), rows, y_full.data());
+  QuantizedLinear taken(context, in, width, 1.0f);
+  for (const std::vector<int>& outputs : {std::vector<int>{3, 7, 39, 0, 12}, std::vector<int>{38, 1, 20, 5, 6, 30}}) {
+    taken.take_outputs(full, outputs, -1e30f);
+    taken.forward(x.data(), rows, y.data());
+    for (int r = 0; r < rows; ++r)
+      for (int k = 0; k < width; ++k) {
+        const float expected = k < static_cast<int>(outputs.size()) ? y_full[r * out + outputs[k]] : -1e30f;
+        BOOST_TEST(y[r * width + k] == expected, "row " << r << " column " << k);
+      }
+  }
+  BOOST_TEST(taken.primitives_created() == 1u);
+  BOOST_CHECK_THROW(taken.take_outputs(full, std::vector<int>(width + 1, 0), 0.0f), Error);
+  BOOST_CHECK_THROW(taken.take_outputs(full, {out}, 0.0f), Error);
+}
+
 BOOST_AUTO_TEST_CASE(int8_lstm_follows_the_reference) {
   // An input bound other than 1 exercises the input division and the matching
   // scaling of weights_layer.

@@ -7,6 +7,7 @@
 // step at a time on an explicit DecoderState (search).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -90,10 +91,14 @@ class Decoder {
 
   // From now on step() scores only these target ids (ascending, holding
   // end_id(); a lexical shortlist, see shortlist.h): logit column j is token
-  // tokens[j]. The projection rows are copied now, so call it again after
-  // the weights change. unrestrict_output() goes back to the whole vocabulary.
+  // tokens[j], and columns past the tokens (up to a multiple of
+  // kOutputWidthStep, at most vocab_size() in all) are fillers of logit
+  // kFillerLogit, which no search picks. The projection rows are copied now; weights_changed() copies them
+  // again. unrestrict_output() goes back to the whole vocabulary.
   void restrict_output(std::vector<int> tokens);
   void unrestrict_output();
+  static constexpr int kOutputWidthStep = 128;
+  static constexpr float kFillerLogit = -1e30f;
   int output_size() const { return restricted_ ? static_cast<int>(output_tokens_.size()) : vocab_size(); }
   // The token of each logit column of step(), or null: column = token.
   const std::vector<int>* output_tokens() const { return restricted_ ? &output_tokens_ : nullptr; }
@@ -105,6 +110,12 @@ class Decoder {
 
  private:
   DecoderState initial_state(const Context& context) const;
+  // The projection over output_tokens_, in f32 or int8 as the decoder runs.
+  struct RestrictedProjection {
+    std::unique_ptr<layers::Linear> f32;
+    std::unique_ptr<layers::QuantizedLinear> int8;
+  };
+  void fill_restricted_projection();
 
   layers::Embedding embedding_;
   layers::LstmStack lstm_;
@@ -126,10 +137,15 @@ class Decoder {
   Tensor step_weights_, step_output_;  // step(): attention's weights [N, S] and output [N, H]
 
   DnnContext* dnn_;
-  std::vector<int> output_tokens_;              // restrict_output()'s
-  std::unique_ptr<layers::Linear> restricted_;  // the projection over those rows, or null
-  std::unique_ptr<layers::QuantizedLinear> int8_projection_, int8_restricted_;  // when quantized
+  std::unique_ptr<layers::QuantizedLinear> int8_projection_;  // when quantized
+  std::vector<int> output_tokens_;  // restrict_output()'s, fillers included
+  int restricted_tokens_ = 0;       // ... and without them
   int end_column_ = 0;
+  // Restricted projections by width, kept for later batches (and their
+  // primitives with them), at most kMaxRestrictedWidths.
+  static constexpr std::size_t kMaxRestrictedWidths = 8;
+  std::map<int, RestrictedProjection> restricted_layers_;
+  RestrictedProjection* restricted_ = nullptr;  // the one in use, or null
 };
 
 }  // namespace nmt

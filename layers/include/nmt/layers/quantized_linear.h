@@ -4,7 +4,8 @@
 // int8.h), the int32 sums scaled back per output and the f32 bias added
 // after (a post-op). Made from the f32 weights once: make it again after
 // they change. No activation: the layers it serves (the output projection)
-// have none.
+// have none. The scales reach the primitives at run time, so a layer given
+// other outputs (take_outputs) keeps its primitives.
 
 #include <dnnl.hpp>
 
@@ -23,6 +24,14 @@ class QuantizedLinear {
   // outputs: 1).
   QuantizedLinear(DnnContext& context, const float* weights, const float* bias, int in, int out,
                   float input_bound);
+
+  // A layer of `out` outputs for take_outputs() to fill.
+  QuantizedLinear(DnnContext& context, int in, int out, float input_bound);
+
+  // Output k becomes source's output outputs[k], taken as it is (no
+  // quantizing again); the outputs after outputs.size() get zero weights and
+  // filler_bias, so they compute filler_bias exactly.
+  void take_outputs(const QuantizedLinear& source, const std::vector<int>& outputs, float filler_bias);
 
   // x: [rows, in] -> y: [rows, out]
   void forward(const float* x, int rows, float* y);
