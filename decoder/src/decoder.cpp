@@ -54,6 +54,7 @@ void Decoder::weights_changed() {
 void Decoder::quantize_for_inference() {
   const float bound = embedding_.max_abs();
   lstm_.quantize_for_inference(bound > 0 ? bound : 1.0f);
+  if (attention_) attention_->quantize_for_inference();
   // The projection's input (the LSTM's or attention's tanh output) lies in (-1, 1).
   int8_projection_ = std::make_unique<layers::QuantizedLinear>(*dnn_, projection_.weights(), projection_.bias().data(),
                                                                projection_.in(), projection_.out(), 1.0f);

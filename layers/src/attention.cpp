@@ -95,6 +95,12 @@ void LuongAttention::initialize(uint64_t seed) {
 
 void LuongAttention::weights_changed() {
   for (Linear* layer : {&score_projection_, &combine_}) layer->weights_changed();
+  if (int8_combine_) quantize_for_inference();
+}
+
+void LuongAttention::quantize_for_inference() {
+  int8_combine_ = std::make_unique<QuantizedLinear>(*context_, combine_.weights(), nullptr, combine_.in(),
+                                                    combine_.out(), 1.0f, Activation::tanh);
 }
 
 void LuongAttention::zero_grad() {
@@ -303,7 +309,11 @@ void LuongAttention::step(const Tensor& states, const AttentionSource& source, c
     std::copy_n(state, H, attended + E);
   }
   output.resize({N, H});
-  combine_.forward(step_combined_.data(), static_cast<int>(N), output.data());  // tanh fused
+  if (int8_combine_) {
+    int8_combine_->forward(step_combined_.data(), static_cast<int>(N), output.data());
+  } else {
+    combine_.forward(step_combined_.data(), static_cast<int>(N), output.data());  // tanh fused
+  }
 }
 
 }  // namespace nmt::layers

@@ -20,11 +20,12 @@ memory::desc matrix(int rows, int cols, memory::data_type type, tag layout) {
 
 }  // namespace
 
-QuantizedLinear::QuantizedLinear(DnnContext& context, int in, int out, float input_bound)
+QuantizedLinear::QuantizedLinear(DnnContext& context, int in, int out, float input_bound, Activation activation)
     : context_(&context),
       in_(in),
       out_(out),
       input_bound_(input_bound),
+      activation_(activation),
       weights_(static_cast<std::size_t>(in) * out),
       output_scales_(static_cast<std::size_t>(out), 1.0f),
       bias_(static_cast<std::size_t>(out), 0.0f) {
@@ -33,8 +34,8 @@ QuantizedLinear::QuantizedLinear(DnnContext& context, int in, int out, float inp
 }
 
 QuantizedLinear::QuantizedLinear(DnnContext& context, const float* weights, const float* bias, int in,
-                                 int out, float input_bound)
-    : QuantizedLinear(context, in, out, input_bound) {
+                                 int out, float input_bound, Activation activation)
+    : QuantizedLinear(context, in, out, input_bound, activation) {
   if (bias) bias_.assign(bias, bias + out);
 #pragma omp parallel for schedule(static)
   for (int o = 0; o < out; ++o) {
@@ -45,10 +46,11 @@ QuantizedLinear::QuantizedLinear(DnnContext& context, const float* weights, cons
 }
 
 void QuantizedLinear::take_outputs(const QuantizedLinear& source, const std::vector<int>& outputs, float filler_bias) {
-  if (source.in_ != in_ || source.input_bound_ != input_bound_ || outputs.size() > static_cast<std::size_t>(out_))
+  if (source.in_ != in_ || source.input_bound_ != input_bound_ || source.activation_ != activation_ ||
+      outputs.size() > static_cast<std::size_t>(out_))
     throw Error("QuantizedLinear::take_outputs: " + std::to_string(outputs.size()) + " outputs of a layer with " +
                 std::to_string(source.in_) + " inputs for one of " + std::to_string(out_) + " outputs and " +
-                std::to_string(in_) + " inputs, or another input bound");
+                std::to_string(in_) + " inputs, or another input bound or activation");
   const auto in = static_cast<std::size_t>(in_);
   for (std::size_t k = 0; k < static_cast<std::size_t>(out_); ++k) {
     if (k < outputs.size()) {
@@ -77,6 +79,7 @@ dnnl::matmul QuantizedLinear::create_primitive(int rows) const {
   attr.set_zero_points(DNNL_ARG_SRC, 0, {int8::kZeroPoint});
   dnnl::post_ops add_bias;
   add_bias.append_binary(dnnl::algorithm::binary_add, matrix(1, out_, memory::data_type::f32, tag::ab));
+  if (activation_ == Activation::tanh) add_bias.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
   attr.set_post_ops(add_bias);
   return dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, context_->engine()));
 }

@@ -11,6 +11,7 @@
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/error.h"
 #include "nmt/core/reordered_weights.h"
+#include "nmt/layers/attention.h"
 #include "nmt/layers/int8.h"
 #include "nmt/layers/linear.h"
 #include "nmt/layers/quantized_linear.h"
@@ -131,6 +132,44 @@ BOOST_AUTO_TEST_CASE(a_layer_taking_outputs_of_another_computes_them_exactly) {
   BOOST_TEST(taken.primitives_created() == 1u);
   BOOST_CHECK_THROW(taken.take_outputs(full, std::vector<int>(width + 1, 0), 0.0f), Error);
   BOOST_CHECK_THROW(taken.take_outputs(full, {out}, 0.0f), Error);
+}
+
+BOOST_AUTO_TEST_CASE(int8_attention_step_follows_f32_within_the_rounding_bound) {
+  // W_c's input [context; h] lies in (-1, 1), so with x = 1 everywhere the
+  // rounding bound covers any input; tanh (slope <= 1) does not enlarge it.
+  const int64_t sentences = 3, S = 4, H = 8;
+  for (const auto type : {layers::AttentionType::dot, layers::AttentionType::general}) {
+    layers::LuongAttention attention(context, type, H, H);
+    attention.initialize(11);
+    const Tensor source = random_tensor({S, sentences, H}, rng);
+    const Tensor states = random_tensor({5, H}, rng);
+    const std::vector<int> lengths{4, 2, 3}, rows{0, 2, 1, 1, 0};
+    const auto attended = attention.make_source(source, lengths);
+    Tensor weights, f32_output, int8_output;
+    attention.step(states, attended, rows, weights, f32_output);
+    attention.quantize_for_inference();
+    attention.step(states, attended, rows, weights, int8_output);
+    const int in = static_cast<int>(2 * H);
+    const std::vector<float> ones(static_cast<std::size_t>(in), 1.0f);
+    // The worst |int8 - sign x f32| over the outputs, in rounding bounds.
+    const auto worst_ratio = [&](float sign) {
+      double worst = 0;
+      for (int64_t r = 0; r < 5; ++r)
+        for (int64_t o = 0; o < H; ++o) {
+          const double bound =
+              quantization_bound(ones.data(), attention.combine().weights() + o * in, in, 1.0f) + 1e-6;
+          worst = std::max(worst, std::fabs(int8_output[r * H + o] - sign * f32_output[r * H + o]) / bound);
+        }
+      return worst;
+    };
+    BOOST_TEST(worst_ratio(1.0f) <= 1.0);
+    BOOST_TEST(worst_ratio(1.0f) > 0.0);  // the int8 path ran
+    // weights_changed() quantizes the new W_c: negated, it negates the output.
+    for (int64_t i = 0; i < in * H; ++i) attention.combine().weights()[i] *= -1.0f;
+    attention.weights_changed();
+    attention.step(states, attended, rows, weights, int8_output);
+    BOOST_TEST(worst_ratio(-1.0f) <= 1.0);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(int8_lstm_follows_the_reference) {

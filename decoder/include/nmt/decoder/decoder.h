@@ -41,7 +41,8 @@ class Decoder {
   void weights_changed();
   // Search steps in int8 from now on (layers/int8.h): the LSTM stack, and the
   // output projection, whose input (the LSTM's or attention's tanh output)
-  // lies in (-1, 1). Attention itself stays f32 (a small share of a step).
+  // lies in (-1, 1), and attention's W_c (see LuongAttention); attention's
+  // scores and weights stay f32.
   // Teacher-forced forwards keep an f32 projection.
   void quantize_for_inference();
   bool quantized() const { return int8_projection_ != nullptr; }

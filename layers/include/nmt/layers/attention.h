@@ -32,6 +32,7 @@
 #include "nmt/core/primitive_cache.h"
 #include "nmt/core/tensor.h"
 #include "nmt/layers/linear.h"
+#include "nmt/layers/quantized_linear.h"
 
 namespace nmt::layers {
 
@@ -63,6 +64,10 @@ class LuongAttention {
   void zero_grad();
   // After changing W_c or W_a (see Linear::weights_changed).
   void weights_changed();
+  // From now on step() applies W_c in int8 (quantized_linear.h): its input,
+  // a convex combination of encoder outputs beside a decoder state, lies in
+  // (-1, 1) as LSTM outputs do. forward() stays f32.
+  void quantize_for_inference();
 
   // Once per batch: the encoder outputs [S, N, E] to attend to and each
   // sentence's source length (1..S). The tensor is read, not copied: it must
@@ -104,6 +109,7 @@ class LuongAttention {
   int64_t hidden_, encoder_;
   Linear score_projection_;  // W_a (general)
   Linear combine_;           // W_c
+  std::unique_ptr<QuantizedLinear> int8_combine_;  // after quantize_for_inference()
 
   const Tensor* source_ = nullptr;
   std::vector<int> source_lengths_;

@@ -3,8 +3,7 @@
 // matmul: W in s8 with one scale per output, x quantized to u8 per call (see
 // int8.h), the int32 sums scaled back per output and the f32 bias added
 // after (a post-op). Made from the f32 weights once: make it again after
-// they change. No activation: the layers it serves (the output projection)
-// have none. The scales reach the primitives at run time, so a layer given
+// they change. An optional tanh after the bias (attention's W_c). The scales reach the primitives at run time, so a layer given
 // other outputs (take_outputs) keeps its primitives.
 
 #include <dnnl.hpp>
@@ -14,6 +13,7 @@
 
 #include "nmt/core/dnn_context.h"
 #include "nmt/core/primitive_cache.h"
+#include "nmt/layers/linear.h"
 
 namespace nmt::layers {
 
@@ -23,10 +23,10 @@ class QuantizedLinear {
   // keeps them; input_bound: the magnitude inputs stay within (tanh or LSTM
   // outputs: 1).
   QuantizedLinear(DnnContext& context, const float* weights, const float* bias, int in, int out,
-                  float input_bound);
+                  float input_bound, Activation activation = Activation::none);
 
   // A layer of `out` outputs for take_outputs() to fill.
-  QuantizedLinear(DnnContext& context, int in, int out, float input_bound);
+  QuantizedLinear(DnnContext& context, int in, int out, float input_bound, Activation activation = Activation::none);
 
   // Output k becomes source's output outputs[k], taken as it is (no
   // quantizing again); the outputs after outputs.size() get zero weights and
@@ -46,6 +46,7 @@ class QuantizedLinear {
   DnnContext* context_;
   int in_, out_;
   float input_bound_;
+  Activation activation_;
   std::vector<std::int8_t> weights_;  // [out, in]
   std::vector<float> output_scales_;  // per output
   std::vector<float> bias_;           // [out]: zeros when the layer has none
