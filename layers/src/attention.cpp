@@ -42,7 +42,7 @@ void masked_softmax(const float* score, int64_t length, int64_t S, float* weight
 
 // a . b in 8 separate sums, which the compiler can keep in vector lanes
 // without reordering any one sum.
-float dot(const float* a, const float* b, int64_t n) {
+inline __attribute__((always_inline)) float dot(const float* a, const float* b, int64_t n) {
   float lanes[8] = {};
   int64_t i = 0;
   for (; i + 8 <= n; i += 8)
@@ -54,20 +54,33 @@ float dot(const float* a, const float* b, int64_t n) {
 }
 
 // One row of a search step: the scores of the state against the sentence's
-// keys (position j at keys + j * stride * H), their softmax into weight, and
-// combined = [context; state]. Built for AVX2 as well, picked at run time:
-// the portable build runs these loops 4 floats wide.
+// keys [S, H], their softmax into weight, and
+// combined = [context; state], the context over the values [S, E]. One pass
+// over keys and values with a running maximum (the context is rescaled when
+// it grows): they come from memory rather than cache, and for dot attention
+// they are the same rows. Built for AVX2 as well, picked at run time.
 __attribute__((target_clones("avx2", "default"))) void attend_row(const float* state, const float* keys,
-                                                                   const float* values, int64_t stride,
-                                                                   int64_t length, int64_t S, int64_t H, int64_t E,
+                                                                   const float* values, int64_t length, int64_t S, int64_t H, int64_t E,
                                                                    float* weight, float* combined) {
-  for (int64_t j = 0; j < length; ++j) weight[j] = dot(state, keys + j * stride * H, H);
-  masked_softmax(weight, length, S, weight);
+  float top = -std::numeric_limits<float>::infinity(), sum = 0;
   std::fill_n(combined, E, 0.0f);
   for (int64_t j = 0; j < length; ++j) {
-    const float* value = values + j * stride * E;
-    for (int64_t e = 0; e < E; ++e) combined[e] += weight[j] * value[e];
+    const float score = weight[j] = dot(state, keys + j * H, H);
+    if (score > top) {
+      const float shrink = std::exp(top - score);
+      sum *= shrink;
+      for (int64_t e = 0; e < E; ++e) combined[e] *= shrink;
+      top = score;
+    }
+    const float p = std::exp(score - top);
+    sum += p;
+    const float* value = values + j * E;
+    for (int64_t e = 0; e < E; ++e) combined[e] += p * value[e];
   }
+  const float scale = 1.0f / sum;
+  for (int64_t e = 0; e < E; ++e) combined[e] *= scale;
+  for (int64_t j = 0; j < length; ++j) weight[j] = std::exp(weight[j] - top) * scale;
+  std::fill(weight + length, weight + S, 0.0f);
   std::copy_n(state, H, combined + E);
 }
 
@@ -281,23 +294,33 @@ void LuongAttention::backward(const Tensor& grad_output) {
 
 AttentionSource LuongAttention::make_source(const Tensor& encoder_outputs, const std::vector<int>& source_lengths) {
   check_source(encoder_outputs, source_lengths);
-  AttentionSource source{&encoder_outputs, source_lengths, {}};
+  const int64_t S = encoder_outputs.dim(0), N = encoder_outputs.dim(1);
+  // [S, N, X] -> [N, S, X]
+  const auto sentence_major = [S, N](const Tensor& time_major, Tensor& out) {
+    const int64_t X = time_major.dim(2);
+    out.resize({N, S, X});
+    for (int64_t j = 0; j < S; ++j)
+      for (int64_t n = 0; n < N; ++n)
+        std::copy_n(time_major.data() + (j * N + n) * X, X, out.data() + (n * S + j) * X);
+  };
+  AttentionSource source{source_lengths, {}, {}};
+  sentence_major(encoder_outputs, source.values);
   if (type_ == AttentionType::general) {
-    const int64_t S = encoder_outputs.dim(0), N = encoder_outputs.dim(1);
-    source.keys.resize({S, N, hidden_});
-    score_projection_.forward(encoder_outputs.data(), static_cast<int>(S * N), source.keys.data());
+    Tensor keys({S, N, hidden_});
+    score_projection_.forward(encoder_outputs.data(), static_cast<int>(S * N), keys.data());
+    sentence_major(keys, source.keys);
   }
   return source;
 }
 
 void LuongAttention::step(const Tensor& states, const AttentionSource& source, const std::vector<int>& rows,
                           Tensor& weights, Tensor& output) {
-  const Tensor& outputs = *source.encoder_outputs;
-  const int64_t N = static_cast<int64_t>(rows.size()), S = outputs.dim(0), sentences = outputs.dim(1);
+  const Tensor& values = source.values;
+  const int64_t N = static_cast<int64_t>(rows.size()), sentences = values.dim(0), S = values.dim(1);
   const int64_t H = hidden_, E = encoder_, C = E + H;
   if (states.size() != N * H || states.dim(states.rank() - 1) != H)
     throw Error("attention: decoder states " + to_string(states.shape()) + " for " + std::to_string(N) + " rows");
-  const float* keys = type_ == AttentionType::general ? source.keys.data() : outputs.data();
+  const float* keys = type_ == AttentionType::general ? source.keys.data() : values.data();
   weights.resize({N, S});
   step_combined_.resize({N, C});
   for (int64_t r = 0; r < N; ++r) {
@@ -312,8 +335,7 @@ void LuongAttention::step(const Tensor& states, const AttentionSource& source, c
 #pragma omp parallel for schedule(static)
   for (int64_t r = 0; r < N; ++r) {
     const int sentence = rows[static_cast<std::size_t>(r)];
-    // Position j of the sentence is row j * N' + sentence of the [S * N', X] tensors.
-    attend_row(states.data() + r * H, keys + sentence * H, outputs.data() + sentence * E, sentences,
+    attend_row(states.data() + r * H, keys + sentence * S * H, values.data() + sentence * S * E,
                source.lengths[static_cast<std::size_t>(sentence)], S, H, E, weights.data() + r * S,
                step_combined_.data() + r * C);
   }

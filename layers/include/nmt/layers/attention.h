@@ -39,10 +39,12 @@ namespace nmt::layers {
 enum class AttentionType { dot, general };
 
 // What search steps attend to, made once per batch (LuongAttention::make_source).
+// Sentence-major copies: a step reads one sentence's positions per row, and
+// the time-major encoder outputs would scatter them a batch's width apart.
 struct AttentionSource {
-  const Tensor* encoder_outputs = nullptr;  // [S, N', E] of N' sentences; borrowed, read in place
-  std::vector<int> lengths;                 // [N']: positions >= a sentence's length are padding
-  Tensor keys;  // general: W_a s_j [S, N', H], projected once; dot scores the outputs themselves
+  std::vector<int> lengths;  // [N']: positions >= a sentence's length are padding
+  Tensor values;             // the encoder outputs [N', S, E] of N' sentences
+  Tensor keys;               // general: W_a s_j [N', S, H], projected once; dot scores the values themselves
 };
 
 class LuongAttention {
