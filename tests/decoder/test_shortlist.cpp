@@ -149,13 +149,22 @@ BOOST_AUTO_TEST_CASE(greedy_over_a_shortlist_holding_its_path_picks_the_same_tok
 }
 
 BOOST_AUTO_TEST_CASE(a_restricted_search_outputs_only_kept_tokens) {
+  // Two kept tokens and six filler columns: a beam of 5 has more slots than
+  // candidates, which must stay empty rather than take a filler.
   TinyModel model(23, "dot");
   const std::vector<int> kept{nmt::kEosId, 5};
   model.network.decoder().restrict_output(kept);
+  BOOST_TEST(model.network.decoder().output_size() == kTargetVocab);
+  BOOST_TEST(model.network.decoder().scored_columns() == 2);
   nmt::BeamSearch beam_search;
-  for (const auto& n_best : model.search(beam_search, random_sources(4, 5, 10), 6, beam_options(3, 3, nmt::LengthNormalization::wu)))
-    for (const auto& hypothesis : n_best)
-      for (const int token : hypothesis.tokens) BOOST_TEST(token == 5);
+  for (const int beam : {3, 5})
+    for (const int max_length : {1, 6})
+    for (const auto& n_best : model.search(beam_search, random_sources(4, 5, 10), max_length,
+                                           beam_options(beam, beam, nmt::LengthNormalization::wu)))
+      for (const auto& hypothesis : n_best) {
+        BOOST_TEST(hypothesis.log_probability > -1e6f);
+        for (const int token : hypothesis.tokens) BOOST_TEST(token == 5);
+      }
   model.network.decoder().unrestrict_output();
   BOOST_CHECK_THROW(model.network.decoder().restrict_output({4, 5}), nmt::Error);  // no </s>
 }

@@ -73,15 +73,17 @@ float block_max(const float* values, int count) {
 
 // The best `count` extensions of a sentence's live beams, best first. Scanned
 // in index order and inserted after equal ones: ties keep the lower index.
-void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int vocab, int count,
+// Rows of log_probs are vocab apart; only columns [0, scored) are tokens (a
+// shortlist's filler columns follow them).
+void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int vocab, int scored, int count,
                      std::vector<Candidate>& best) {
   best.clear();
   for (std::size_t k = 0; k < beams.size(); ++k) {
     const float base = beams[k].log_probability;
     if (base == kNoBeam) continue;
     const float* row = log_probs + k * static_cast<std::size_t>(vocab);
-    for (int block = 0; block < vocab; block += kBlock) {
-      const int end = std::min(vocab, block + kBlock);
+    for (int block = 0; block < scored; block += kBlock) {
+      const int end = std::min(scored, block + kBlock);
       // Once the list is full, a block whose largest entry does not beat its
       // last is skipped whole (base + x rounds monotonically in x, so this
       // skips exactly the entries the scan below would): most blocks.
@@ -143,9 +145,10 @@ class BatchBeams {
   const std::vector<int>& origins() const { return origins_; }
   AttentionTrace& trace() { return trace_; }
 
-  // log_probs: [batch * K, columns] of the step that produced output token `step`.
+  // log_probs: [batch * K, vocab] of the step that produced output token `step`,
+  // of which columns [0, scored) are tokens.
   // Then drops the rows of sentences that are done (compacted_row_count).
-  void advance(const float* log_probs, int vocab, int step) {
+  void advance(const float* log_probs, int vocab, int scored, int step) {
     const int K = beam_size_;
     std::iota(origins_.begin(), origins_.end(), 0);  // done sentences and padding carry on in place
     // The scan of K x V extensions per sentence is most of a step's own work:
@@ -157,7 +160,7 @@ class BatchBeams {
       const Sentence& sentence = sentences_[static_cast<std::size_t>(b)];
       if (sentence.done || step == max_lengths_[static_cast<std::size_t>(b)]) continue;
       const float* rows = log_probs + static_cast<std::size_t>(slot_of_[b] * K) * vocab;
-      best_candidates(rows, sentence.beams, vocab, 2 * K, candidates_[static_cast<std::size_t>(b)]);
+      best_candidates(rows, sentence.beams, vocab, scored, 2 * K, candidates_[static_cast<std::size_t>(b)]);
     }
     for (std::size_t b = 0; b < sentences_.size(); ++b) {
       Sentence& sentence = sentences_[b];
@@ -311,7 +314,7 @@ std::vector<std::vector<Hypothesis>> BeamSearch::search(Decoder& decoder, const 
     Tensor& logits = decoder.step(state, beams.previous().data(), stepped);
     if (beams.trace().on()) beams.trace().add_step(decoder.step_attention_weights());
     layers::log_softmax(logits.data(), state.rows(), vocab);
-    beams.advance(logits.data(), vocab, step);
+    beams.advance(logits.data(), vocab, decoder.scored_columns(), step);
   }
   return beams.results();
 }

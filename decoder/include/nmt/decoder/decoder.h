@@ -101,6 +101,8 @@ class Decoder {
   static constexpr int kOutputWidthStep = 128;
   static constexpr float kFillerLogit = -1e30f;
   int output_size() const { return restricted_ ? static_cast<int>(output_tokens_.size()) : vocab_size(); }
+  // Columns [0, scored_columns()) of step()'s logits are tokens, the rest fillers.
+  int scored_columns() const { return restricted_ ? restricted_tokens_ : vocab_size(); }
   // The token of each logit column of step(), or null: column = token.
   const std::vector<int>* output_tokens() const { return restricted_ ? &output_tokens_ : nullptr; }
   // The column of end_id() in step()'s logits.
