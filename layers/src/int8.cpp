@@ -27,15 +27,28 @@ NMT_INT8_CLONES float quantize_weights(const float* row, int n, std::int8_t* cod
   return scale;
 }
 
-NMT_INT8_CLONES void quantize_input(const float* x, std::size_t n, float bound,
-                                                                      std::uint8_t* codes) {
-  const float scale = kInputLevels / bound;
-  const auto count = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel for simd schedule(static) if (count > 65536)
+namespace {
+
+// Clamped in float and converted through int, so that the loop vectorizes
+// (a float -> u8 conversion does not).
+NMT_INT8_CLONES void quantize_range(const float* __restrict x, std::ptrdiff_t count, float scale,
+                                    std::uint8_t* __restrict codes) {
   for (std::ptrdiff_t i = 0; i < count; ++i) {
     const float code = std::nearbyint(x[i] * scale) + static_cast<float>(kZeroPoint);
-    codes[i] = static_cast<std::uint8_t>(std::clamp(code, 0.0f, 255.0f));
+    codes[i] = static_cast<std::uint8_t>(static_cast<int>(std::min(std::max(code, 0.0f), 255.0f)));
   }
+}
+
+}  // namespace
+
+void quantize_input(const float* x, std::size_t n, float bound, std::uint8_t* codes) {
+  const float scale = kInputLevels / bound;
+  const auto count = static_cast<std::ptrdiff_t>(n);
+  constexpr std::ptrdiff_t kChunk = 65536;  // a search step's inputs are far smaller: one thread
+  if (count <= kChunk) return quantize_range(x, count, scale, codes);
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t begin = 0; begin < count; begin += kChunk)
+    quantize_range(x + begin, std::min(kChunk, count - begin), scale, codes + begin);
 }
 
 }  // namespace nmt::layers::int8
