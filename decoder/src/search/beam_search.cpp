@@ -64,7 +64,7 @@ struct Candidate {
 
 constexpr int kBlock = 64;
 
-float block_max(const float* values, int count) {
+inline __attribute__((always_inline)) float block_max(const float* values, int count) {
   float max = values[0];
 #pragma omp simd reduction(max : max)
   for (int j = 0; j < count; ++j) max = std::max(max, values[j]);
@@ -74,8 +74,9 @@ float block_max(const float* values, int count) {
 // The best `count` extensions of a sentence's live beams, best first. Scanned
 // in index order and inserted after equal ones: ties keep the lower index.
 // Rows of log_probs are vocab apart; only columns [0, scored) are tokens (a
-// shortlist's filler columns follow them).
-void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int vocab, int scored, int count,
+// shortlist's filler columns follow them). Built for AVX2 as well, picked at
+// run time: the block maxima are most of a beam step's own work.
+__attribute__((target_clones("avx2", "default"))) void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int vocab, int scored, int count,
                      std::vector<Candidate>& best) {
   best.clear();
   for (std::size_t k = 0; k < beams.size(); ++k) {
