@@ -240,6 +240,15 @@ BOOST_AUTO_TEST_CASE(int8_lstm_holds_a_bounded_set_of_packed_weights) {
   BOOST_TEST(to_values(layer.output()) == first);
   layer.forward(x, {}, false);
   BOOST_TEST(layer.int8_weight_reorders() == reorders + 1);
+
+  // A wide layer's copies (4 MiB of s8 each here) are held to kMaxCopyBytes.
+  const int64_t wide = 1024;
+  LstmLayer big(context, wide, wide);
+  big.quantize_for_inference(1.0f);
+  for (int64_t n = 1; n <= 20; ++n) big.forward(random_tensor({1, n, wide}, rng), {}, false);
+  const std::size_t copy_bytes = static_cast<std::size_t>(wide * 4 * wide);
+  BOOST_TEST(big.int8_weight_copies() >= 1u);
+  BOOST_TEST(big.int8_weight_copies() <= ReorderedWeights::kMaxCopyBytes / copy_bytes);
 }
 
 BOOST_AUTO_TEST_CASE(int8_bidirectional_lstm_follows_f32) {

@@ -3,9 +3,10 @@
 // the model file stores) and handed to primitives in whatever layout they
 // asked for through format_tag::any. Copies are refreshed lazily after the
 // master changed: one reorder per weight update and layout, none per call.
-// At most kMaxCopies layouts are kept, the least recently used going first:
-// int8 LSTM primitives pack their weights for one batch size, so an encoder
-// asks for a new layout on nearly every batch of a translation.
+// At most kMaxCopies layouts, and kMaxCopyBytes in all, are kept, the least
+// recently used going first: int8 LSTM primitives pack their weights for one
+// batch size, so an encoder asks for a new layout on nearly every batch of a
+// translation.
 
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,7 @@ class ReorderedWeights {
   // reorder_attr: how the reorders convert, e.g. the scales that quantize
   // f32 weights to int8.
   static constexpr std::size_t kMaxCopies = 32;
+  static constexpr std::size_t kMaxCopyBytes = std::size_t{64} << 20;
 
   // master_layout may be of any data type (e.g. s8 codes an int8 layer
   // quantized once); the Tensor overload below takes f32 masters only.
@@ -52,6 +54,7 @@ class ReorderedWeights {
   dnnl::primitive_attr reorder_attr_;
   uint64_t version_ = 0;
   std::uint64_t reorders_ = 0;
+  std::size_t bytes_ = 0;  // of the copies
   std::vector<Copy> copies_;  // the most recently used last
 };
 
