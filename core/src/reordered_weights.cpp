@@ -26,12 +26,13 @@ dnnl::memory ReorderedWeights::in_layout(const void* master, const dnnl::memory:
     std::rotate(found, found + 1, copies_.end());
   } else {
     // Primitives given an evicted copy's memory keep it alive: the handle is shared.
-    const std::size_t size = layout.get_size();
-    while (!copies_.empty() && (copies_.size() == kMaxCopies || bytes_ + size > kMaxCopyBytes)) {
-      bytes_ -= copies_.front().layout.get_size();
+    const auto held = [&] {
+      std::size_t bytes = layout.get_size();
+      for (const Copy& c : copies_) bytes += c.layout.get_size();
+      return bytes;
+    };
+    while (!copies_.empty() && (copies_.size() == kMaxCopies || held() > kMaxCopyBytes))
       copies_.erase(copies_.begin());
-    }
-    bytes_ += size;
     dnnl::memory memory(layout, context.engine());
     dnnl::reorder reorder(dnnl::reorder::primitive_desc(master_memory, memory, reorder_attr_));
     // A version the master never has, so the first use reorders.

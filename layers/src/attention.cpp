@@ -54,14 +54,15 @@ inline __attribute__((always_inline)) float dot(const float* a, const float* b, 
 }
 
 // One row of a search step: the scores of the state against the sentence's
-// keys [S, H], their softmax into weight, and
-// combined = [context; state], the context over the values [S, E]. One pass
+// keys [S, H], their softmax into weight, and combined = [context; state],
+// the context over the values [S, E]. One pass
 // over keys and values with a running maximum (the context is rescaled when
 // it grows): they come from memory rather than cache, and for dot attention
 // they are the same rows. Built for AVX2 as well, picked at run time.
 __attribute__((target_clones("avx2", "default"))) void attend_row(const float* state, const float* keys,
-                                                                   const float* values, int64_t length, int64_t S, int64_t H, int64_t E,
-                                                                   float* weight, float* combined) {
+                                                                   const float* values, int64_t length, int64_t S,
+                                                                   int64_t H, int64_t E, float* weight,
+                                                                   float* combined) {
   float top = -std::numeric_limits<float>::infinity(), sum = 0;
   std::fill_n(combined, E, 0.0f);
   for (int64_t j = 0; j < length; ++j) {

@@ -76,8 +76,10 @@ inline __attribute__((always_inline)) float block_max(const float* values, int c
 // Rows of log_probs are vocab apart; only columns [0, scored) are tokens (a
 // shortlist's filler columns follow them). Built for AVX2 as well, picked at
 // run time: the block maxima are most of a beam step's own work.
-__attribute__((target_clones("avx2", "default"))) void best_candidates(const float* log_probs, const std::vector<Beam>& beams, int vocab, int scored, int count,
-                     std::vector<Candidate>& best) {
+__attribute__((target_clones("avx2", "default"))) void best_candidates(const float* log_probs,
+                                                                        const std::vector<Beam>& beams, int vocab,
+                                                                        int scored, int count,
+                                                                        std::vector<Candidate>& best) {
   best.clear();
   for (std::size_t k = 0; k < beams.size(); ++k) {
     const float base = beams[k].log_probability;

@@ -54,7 +54,6 @@ class ReorderedWeights {
   dnnl::primitive_attr reorder_attr_;
   uint64_t version_ = 0;
   std::uint64_t reorders_ = 0;
-  std::size_t bytes_ = 0;  // of the copies
   std::vector<Copy> copies_;  // the most recently used last
 };
 

@@ -94,8 +94,9 @@ class Decoder {
   // end_id(); a lexical shortlist, see shortlist.h): logit column j is token
   // tokens[j], and columns past the tokens (up to a multiple of
   // kOutputWidthStep, at most vocab_size() in all) are fillers of logit
-  // kFillerLogit, which no search picks. The projection rows are copied now; weights_changed() copies them
-  // again. unrestrict_output() goes back to the whole vocabulary.
+  // kFillerLogit, which no search picks. The projection rows are copied now;
+  // weights_changed() copies them again. unrestrict_output() goes back to
+  // the whole vocabulary.
   void restrict_output(std::vector<int> tokens);
   void unrestrict_output();
   static constexpr int kOutputWidthStep = 128;

@@ -163,7 +163,8 @@ class LstmLayer {
   // int8 inference (quantize_for_inference).
   float int8_input_bound_ = 0;          // 0: f32
   int int8_generation_ = 0;             // which quantization the int8 primitives carry
-  std::vector<std::int8_t> int8_weights_layer_, int8_weights_iter_;  // s8 codes, ldigo (of input_bound x weights_layer)
+  // s8 codes in ldigo, of input_bound x weights_layer and of weights_iter.
+  std::vector<std::int8_t> int8_weights_layer_, int8_weights_iter_;
   std::vector<float> int8_scales_;      // per gate and unit [4, H], shared by both directions
   std::unique_ptr<ReorderedWeights> int8_layer_copies_, int8_iter_copies_;
   std::vector<std::uint8_t> int8_input_;

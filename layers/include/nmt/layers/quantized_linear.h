@@ -3,8 +3,9 @@
 // matmul: W in s8 with one scale per output, x quantized to u8 per call (see
 // int8.h), the int32 sums scaled back per output and the f32 bias added
 // after (a post-op). Made from the f32 weights once: make it again after
-// they change. An optional tanh after the bias (attention's W_c). The scales reach the primitives at run time, so a layer given
-// other outputs (take_outputs) keeps its primitives.
+// they change. An optional tanh after the bias (attention's W_c). The scales
+// reach the primitives at run time, so a layer given other outputs
+// (take_outputs) keeps its primitives.
 
 #include <dnnl.hpp>
 
