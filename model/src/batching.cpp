@@ -67,7 +67,14 @@ std::vector<BatchIndices> plan_training_batches(const std::vector<SentencePair>&
   const auto never = [](std::size_t, std::size_t) { return false; };
   std::vector<BatchIndices> batches;
   for (auto& [length, group] : by_source_length) {
+    // Shuffled, then ordered by target length (ties stay shuffled): the
+    // decoder runs over a batch's longest target, and a bucket cut as it
+    // falls pads a third of the decoder's steps on the Bible corpus, against
+    // 3 % sorted.
     std::shuffle(group.begin(), group.end(), rng);
+    std::stable_sort(group.begin(), group.end(), [&](std::size_t a, std::size_t b) {
+      return pairs[a].target.size() < pairs[b].target.size();
+    });
     for (auto& batch : cut(group, limits, padded_targets, never)) batches.push_back(std::move(batch));
   }
   std::shuffle(batches.begin(), batches.end(), rng);

@@ -36,8 +36,8 @@ using BatchIndices = std::vector<std::size_t>;
 
 // The training batches of one epoch, in training order: pairs bucketed by
 // source length (pairs without a source, a language model's, by target
-// length), each bucket shuffled and cut within limits, then all batches
-// shuffled. The same (pairs, limits, seed, epoch) always gives the same plan,
+// length), each bucket shuffled, ordered by target length and cut within
+// limits, then all batches shuffled. The same (pairs, limits, seed, epoch) always gives the same plan,
 // so a resumed run finds its place again from the epoch and batch number.
 std::vector<BatchIndices> plan_training_batches(const std::vector<SentencePair>& pairs, const BatchLimits& limits,
                                                 std::uint64_t seed, std::uint64_t epoch);
