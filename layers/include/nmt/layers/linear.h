@@ -59,6 +59,10 @@ class Linear {
   using Key = std::pair<int, bool>;  // rows, bf16
   Primitives& primitives_for(int rows, bool bf16);
   Primitives create_primitives(int rows, bool bf16) const;
+  // The weight and bias gradients of backward(), added in; dy_rows is dy as
+  // [rows, out] in the precision of the matmuls.
+  void add_gradients_f32(const float* x, const dnnl::memory& dy_rows, int rows);
+  void add_gradients_bf16(const float* x, const float* dy, const dnnl::memory& dy_rows, int rows);
 
   DnnContext* context_;
   int in_, out_;
@@ -77,6 +81,13 @@ class Linear {
   // bf16: W in each matmul's layout ([in, out] forward, [out, in] for dx).
   ReorderedWeights forward_weights_, data_weights_;
   Bf16Buffer x_bf16_, dy_bf16_;
+  // Adds (a sum post-op) into the gradient.
+  dnnl::primitive_attr accumulate_attr_;
+  // f32: x with a column of ones (with a bias), the weight gradient of a
+  // batch as [in, out] followed by the bias gradient, and the reorder that
+  // adds the former into W's [out, in] gradient (see create_primitives).
+  std::vector<float> x_with_ones_, transposed_gradient_;
+  dnnl::reorder add_transposed_;
 };
 
 }  // namespace nmt::layers
