@@ -68,9 +68,9 @@ std::vector<BatchIndices> plan_training_batches(const std::vector<SentencePair>&
   std::vector<BatchIndices> batches;
   for (auto& [length, group] : by_source_length) {
     // Shuffled, then ordered by target length (ties stay shuffled): the
-    // decoder runs over a batch's longest target, and a bucket cut as it
-    // falls pads a third of the decoder's steps on the Bible corpus, against
-    // 3 % sorted.
+    // decoder runs over a batch's longest target, and with buckets cut as
+    // they fell it ran over 31 % more positions than there are target tokens
+    // on the Bible corpus, against 3 % ordered.
     std::shuffle(group.begin(), group.end(), rng);
     std::stable_sort(group.begin(), group.end(), [&](std::size_t a, std::size_t b) {
       return pairs[a].target.size() < pairs[b].target.size();

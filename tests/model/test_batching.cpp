@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
 #include <set>
 
@@ -38,6 +40,29 @@ BOOST_AUTO_TEST_CASE(every_pair_once_per_epoch_with_one_source_length_per_batch)
   }
   BOOST_TEST(seen.size() == pairs.size());
   BOOST_TEST(std::set<std::size_t>(seen.begin(), seen.end()).size() == pairs.size());
+}
+
+BOOST_AUTO_TEST_CASE(batches_of_one_source_length_hold_consecutive_target_lengths) {
+  // Ordered by target length before cutting: of two batches with the same
+  // source length, one's longest target is no longer than the other's
+  // shortest. Cut as shuffled, the ranges of 500 random pairs would overlap.
+  const auto pairs = random_pairs(500);
+  const auto plan = nmt::plan_training_batches(pairs, {8, 0}, 7, 2);
+  struct Range { std::size_t source, shortest, longest; };
+  std::vector<Range> ranges;
+  for (const auto& batch : plan) {
+    Range range{pairs[batch.front()].source.size(), SIZE_MAX, 0};
+    for (const auto index : batch) {
+      range.shortest = std::min(range.shortest, pairs[index].target.size());
+      range.longest = std::max(range.longest, pairs[index].target.size());
+    }
+    ranges.push_back(range);
+  }
+  for (std::size_t a = 0; a < ranges.size(); ++a)
+    for (std::size_t b = a + 1; b < ranges.size(); ++b)
+      if (ranges[a].source == ranges[b].source)
+        BOOST_TEST((ranges[a].longest <= ranges[b].shortest || ranges[b].longest <= ranges[a].shortest),
+                   "batches " << a << " and " << b << " overlap in target length");
 }
 
 BOOST_AUTO_TEST_CASE(token_budget_bounds_padded_target_tokens) {
